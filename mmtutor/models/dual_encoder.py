@@ -1,0 +1,166 @@
+"""DualEncoder: two modality encoders into one shared space, trained with symmetric InfoNCE."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import keras
+import numpy as np
+from keras import ops
+
+from mmtutor import _validation as v
+from mmtutor.losses.contrastive import _check_temperature, info_nce
+from mmtutor.models.fusion import _check_modalities, _create_encoder
+
+_NAME = "DualEncoder"
+
+
+@keras.saving.register_keras_serializable(package="mmtutor")
+class DualEncoder(keras.Model):
+    """A CLIP-style dual encoder at toy scale: two modalities embedded in one space.
+
+    Each modality has its own encoder (the same ones :class:`FusionClassifier` uses) and a
+    linear projection to ``projection_dim``; the projections are scaled to unit length, so
+    the dot product of two embeddings is their cosine similarity. Training needs no labels:
+    :func:`~mmtutor.losses.info_nce` pulls each pair together and pushes the other examples
+    of the batch away, in both directions. After training, an audio clip retrieves images by
+    similarity (see :func:`~mmtutor.metrics.recall_at_k`). Compile with an optimizer only
+    (``model.compile(optimizer="adam")``) and fit on the inputs dict alone; the loss is
+    built in (:meth:`compute_loss`).
+
+    Formula:
+        z_a = normalize(P_a E_a(x_a)),  z_b = normalize(P_b E_b(x_b)),
+        L = info_nce(z_a, z_b, temperature=tau)
+
+    Args:
+        modalities: dict from exactly two modality names to their input shapes (as for
+            :class:`FusionClassifier`), e.g. ``{"image": (8, 8, 1), "audio": (frames, 32)}``.
+        projection_dim: size of the shared space.
+        embedding_dim: size of each encoder's output before the projection.
+        temperature: ``tau > 0`` of the InfoNCE loss.
+        vocabulary_size: number of token ids; required when ``"text"`` is a modality.
+        encoder_options: optional dict from modality name to extra keyword arguments of its
+            ``create_*_encoder`` function.
+        **kwargs: base ``keras.Model`` arguments (``name``).
+
+    Call arguments:
+        inputs: dict with one array per modality of the model (extra keys are ignored).
+        training: True while training.
+
+    Returns:
+        A dict from each modality name to its unit-length embeddings, shape
+        ``(batch_size, projection_dim)``.
+
+    Raises:
+        ValueError: for a number of modalities other than two, bad shapes or sizes, or a
+            ``temperature <= 0``.
+        TypeError: if ``modalities`` is not a dict.
+
+    Example:
+        >>> import numpy as np
+        >>> model = DualEncoder({"image": (8, 8, 1), "audio": (5, 32)}, projection_dim=4,
+        ...                     embedding_dim=8, encoder_options={"audio": {"units": 4}})
+        >>> z = model({"image": np.ones((3, 8, 8, 1), "float32"),
+        ...            "audio": np.ones((3, 5, 32), "float32")})
+        >>> tuple(z["audio"].shape), np.allclose(np.linalg.norm(z["image"], axis=1), 1.0)
+        ((3, 4), True)
+
+    Book: section "sec-shared-representations".
+    """
+
+    def __init__(self, modalities, *, projection_dim=32, embedding_dim=64, temperature=0.1,
+                 vocabulary_size=None, encoder_options=None, **kwargs):
+        super().__init__(**kwargs)
+        shapes = _check_modalities(modalities, _NAME)
+        if len(shapes) != 2:
+            raise ValueError(
+                v.message(_NAME, "exactly two modalities", f"modalities={list(shapes)}",
+                          "A dual encoder pairs two modalities; for more, train one per pair")
+            )
+        v.check_positive_int(_NAME, "projection_dim", projection_dim)
+        v.check_positive_int(_NAME, "embedding_dim", embedding_dim)
+        self.temperature = _check_temperature(_NAME, temperature)
+        options = dict(encoder_options or {})
+        for key in options:
+            v.check_option(_NAME, "each encoder_options key", key, tuple(shapes))
+        self.input_shapes = shapes
+        self.projection_dim = int(projection_dim)
+        self.embedding_dim = int(embedding_dim)
+        self.vocabulary_size = None if vocabulary_size is None else int(vocabulary_size)
+        self.encoder_options = {m: dict(o) for m, o in options.items()}
+        self.encoders = [
+            _create_encoder(m, s, self.embedding_dim, self.vocabulary_size,
+                            self.encoder_options.get(m, {}), _NAME)
+            for m, s in shapes.items()
+        ]
+        self.projections = [keras.layers.Dense(projection_dim, name=f"{m}_projection")
+                            for m in shapes]
+        for projection in self.projections:
+            projection.build((None, self.embedding_dim))
+        self.built = True
+
+    @property
+    def modalities(self) -> tuple:
+        """The two modalities, in a fixed order (image, audio, text)."""
+        return tuple(self.input_shapes)
+
+    def _embed_one(self, index, x, training=None):
+        z = self.projections[index](self.encoders[index](x, training=training))  # (batch, p)
+        return z / ops.maximum(ops.norm(z, axis=-1, keepdims=True), 1e-12)
+
+    def call(self, inputs, training=None):
+        if not isinstance(inputs, Mapping):
+            raise TypeError(
+                v.message(_NAME, "inputs to be a dict keyed by modality name",
+                          f"inputs of type {type(inputs).__name__}")
+            )
+        missing = [m for m in self.modalities if m not in inputs]
+        if missing:
+            raise ValueError(
+                v.message(_NAME, f"inputs with the keys {list(self.modalities)}",
+                          f"inputs with keys {sorted(inputs)}", f"Add {missing}")
+            )
+        return {m: self._embed_one(i, inputs[m], training=training)
+                for i, m in enumerate(self.modalities)}
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        """Symmetric InfoNCE between the two modalities' embeddings (``y`` is not used)."""
+        a, b = (y_pred[m] for m in self.modalities)
+        return info_nce(a, b, temperature=self.temperature, normalize=False)
+
+    def embed(self, x, *, modality, batch_size=256):
+        """Unit-length embeddings of one modality's inputs, for retrieval.
+
+        Args:
+            x: inputs of that modality, e.g. images ``(num_examples, 8, 8, 1)``.
+            modality: which of :attr:`modalities` ``x`` is.
+            batch_size: examples per forward pass.
+
+        Returns:
+            A NumPy array of shape ``(num_examples, projection_dim)``.
+
+        Raises:
+            ValueError: if ``modality`` is not one of the model's.
+        """
+        v.check_option(f"{_NAME}.embed", "modality", modality, self.modalities)
+        index = self.modalities.index(modality)
+        return np.concatenate([np.asarray(self._embed_one(index, x[i:i + batch_size]))
+                               for i in range(0, len(x), batch_size)], axis=0)
+
+    def get_config(self):
+        return {
+            "name": self.name,
+            "trainable": self.trainable,
+            "modalities": {m: list(s) for m, s in self.input_shapes.items()},
+            "projection_dim": self.projection_dim,
+            "embedding_dim": self.embedding_dim,
+            "temperature": self.temperature,
+            "vocabulary_size": self.vocabulary_size,
+            "encoder_options": self.encoder_options,
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        modalities = config.pop("modalities")
+        return cls(modalities, **config)

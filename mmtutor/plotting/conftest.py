@@ -1,0 +1,14 @@
+"""Doctests here draw figures: use a non-interactive backend and close each figure after."""
+
+import matplotlib
+import pytest
+
+matplotlib.use("Agg")
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
