@@ -1,0 +1,344 @@
+"""Small experiment helpers the chapters share: train over seeds, tabulate, hide modalities.
+
+A claim such as "fusion beats the best single modality" means little from one training run: a
+different seed moves small models by a point or two. These helpers train each candidate model
+over a few seeds, measure it the same way every time (accuracy and macro-F1 from
+:mod:`mmtutor.metrics`, parameters, training time) and summarise mean and spread, so that a
+chapter shows a gain together with its noise.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable, Mapping, Sequence
+
+import keras
+import numpy as np
+
+from mmtutor import _validation as v
+from mmtutor.metrics import accuracy, precision_recall_f1
+
+__all__ = [
+    "Run",
+    "compare_over_seeds",
+    "fit_and_evaluate",
+    "format_table",
+    "hide_modalities",
+    "summarize",
+]
+
+
+@dataclasses.dataclass
+class Run:
+    """One trained model and its measurements on the test data.
+
+    Attributes:
+        name: the candidate's name.
+        seed: the seed it was trained with.
+        accuracy: test accuracy.
+        macro_f1: test macro-F1.
+        params: number of parameters.
+        seconds: wall-clock training time (``fit`` only).
+        predictions: predicted test labels, shape ``(num_examples,)``.
+        model: the trained ``keras.Model``.
+        history: ``History.history``, the per-epoch losses and metrics.
+    """
+
+    name: str
+    seed: int
+    accuracy: float
+    macro_f1: float
+    params: int
+    seconds: float
+    predictions: np.ndarray
+    model: keras.Model
+    history: dict
+
+
+def _as_pair(name: str, arg: str, data):
+    """Return ``(inputs, labels)`` from a split object or an ``(inputs, labels)`` pair."""
+    if hasattr(data, "inputs") and hasattr(data, "labels"):
+        return data.inputs, np.asarray(data.labels)
+    if isinstance(data, (tuple, list)) and len(data) == 2:
+        return data[0], np.asarray(data[1])
+    raise TypeError(
+        v.message(name, f"{arg} to be a data split with .inputs and .labels, or a pair "
+                  "(inputs, labels)", f"{arg} of type {type(data).__name__}",
+                  "Pass data.train, or (x_train, y_train)")
+    )
+
+
+def fit_and_evaluate(make_model: Callable[[], keras.Model], train, test, *, seed=0, epochs=10,
+                     batch_size=32, learning_rate=1e-3, validation=None, name="model"):
+    """Train a fresh model with a fixed seed and measure it on the test data.
+
+    Seeds Python, NumPy and the backend with ``keras.utils.set_random_seed(seed)`` *before*
+    ``make_model`` runs, so the initial weights, the shuffling and any dropout depend on ``seed``
+    alone. The model is compiled with Adam and sparse categorical cross-entropy, so
+    ``make_model`` must return a classifier that outputs class probabilities.
+
+    Args:
+        make_model: function of no arguments returning a new, uncompiled ``keras.Model``.
+        train: the training data, a split (``data.train``) or a pair ``(inputs, labels)``;
+            inputs may be an array or a dict of arrays keyed by modality.
+        test: the test data, in the same form.
+        seed: integer seed.
+        epochs: number of training epochs.
+        batch_size: training batch size.
+        learning_rate: Adam's learning rate.
+        validation: optional data (same form) evaluated after each epoch, so the history
+            holds ``val_loss`` and ``val_accuracy``.
+        name: the candidate's name in the returned :class:`Run`.
+
+    Returns:
+        A :class:`Run`.
+
+    Raises:
+        TypeError: if ``make_model`` is not callable or does not return a ``keras.Model``, or
+            if a data argument is neither a split nor a pair.
+        ValueError: if ``epochs`` or ``batch_size`` is not a positive integer.
+
+    Example:
+        >>> import keras, numpy as np
+        >>> x = np.eye(4, dtype="float32").repeat(8, axis=0)  # 32 one-hot rows
+        >>> y = np.arange(4).repeat(8)
+        >>> make = lambda: keras.Sequential([keras.Input((4,)),
+        ...                                  keras.layers.Dense(4, activation="softmax")])
+        >>> run = fit_and_evaluate(make, (x, y), (x, y), epochs=20, learning_rate=0.1)
+        >>> run.accuracy, run.params
+        (1.0, 20)
+
+    Book: section "sec-multimodal-classifier".
+    """
+    fname = "fit_and_evaluate"
+    if not callable(make_model) or isinstance(make_model, keras.Model):
+        raise TypeError(v.message(fname, "make_model to be a function returning a new "
+                                  "keras.Model", f"make_model={make_model!r}",
+                                  "Pass e.g. lambda: FusionClassifier(...)"))
+    v.check_positive_int(fname, "epochs", epochs)
+    v.check_positive_int(fname, "batch_size", batch_size)
+    x_train, y_train = _as_pair(fname, "train", train)
+    x_test, y_test = _as_pair(fname, "test", test)
+    val = None if validation is None else _as_pair(fname, "validation", validation)
+    keras.utils.set_random_seed(int(seed))
+    model = make_model()
+    v.check_type(fname, "make_model()", model, keras.Model, "a keras.Model")
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    start = time.perf_counter()
+    history = model.fit(x_train, y_train, validation_data=val, epochs=int(epochs),
+                        batch_size=int(batch_size), verbose=0)
+    seconds = time.perf_counter() - start
+    probabilities = model.predict(x_test, batch_size=256, verbose=0)  # (n, classes)
+    predictions = np.asarray(probabilities).argmax(axis=-1)  # (n,)
+    _, _, f1 = precision_recall_f1(y_test, predictions, average="macro")
+    return Run(name=name, seed=int(seed), accuracy=accuracy(y_test, predictions),
+               macro_f1=f1, params=int(model.count_params()), seconds=seconds,
+               predictions=predictions, model=model, history=dict(history.history))
+
+
+def compare_over_seeds(candidates: Mapping[str, Callable[[], keras.Model]], train, test, *,
+                       seeds: Sequence[int] = (0, 1, 2), **fit_options) -> list[Run]:
+    """Train every candidate once per seed with :func:`fit_and_evaluate`.
+
+    Args:
+        candidates: dict from a name to a function of no arguments that returns a new model.
+        train: training data, as for :func:`fit_and_evaluate`.
+        test: test data, as for :func:`fit_and_evaluate`.
+        seeds: the seeds; every candidate is trained once with each.
+        **fit_options: passed to :func:`fit_and_evaluate` (``epochs``, ``batch_size``,
+            ``learning_rate``, ``validation``). A value may also be a dict from candidate name
+            to value, to give one candidate its own setting, e.g. ``epochs={"text": 20,
+            "image": 10}`` (every candidate must then be listed).
+
+    Returns:
+        A list of :class:`Run`, seed by seed, candidates in the order given.
+
+    Raises:
+        TypeError: if ``candidates`` is not a non-empty dict.
+        ValueError: if ``seeds`` is empty, or a per-candidate option misses a candidate.
+
+    Example:
+        >>> import keras, numpy as np
+        >>> x, y = np.eye(2, dtype="float32").repeat(4, axis=0), np.arange(2).repeat(4)
+        >>> make = lambda: keras.Sequential([keras.Input((2,)), keras.layers.Dense(2,
+        ...                                  activation="softmax")])
+        >>> runs = compare_over_seeds({"dense": make}, (x, y), (x, y), seeds=(0, 1), epochs=1)
+        >>> [(r.name, r.seed) for r in runs]
+        [('dense', 0), ('dense', 1)]
+
+    Book: section "sec-multimodal-classifier".
+    """
+    fname = "compare_over_seeds"
+    if not isinstance(candidates, Mapping) or not candidates:
+        raise TypeError(v.message(fname, "candidates to be a non-empty dict from name to a "
+                                  "function returning a new model",
+                                  f"candidates={candidates!r}"))
+    seeds = tuple(seeds)
+    if not seeds:
+        raise ValueError(v.message(fname, "at least one seed", "seeds=()",
+                                   "Pass e.g. seeds=(0, 1, 2)"))
+    for key, value in fit_options.items():
+        if isinstance(value, Mapping):
+            missing = [c for c in candidates if c not in value]
+            if missing:
+                raise ValueError(v.message(fname, f"{key} to give a value for every candidate",
+                                           f"{key} without {missing}"))
+    runs = []
+    for seed in seeds:
+        for name, make in candidates.items():
+            options = {k: (val[name] if isinstance(val, Mapping) else val)
+                       for k, val in fit_options.items()}
+            runs.append(fit_and_evaluate(make, train, test, seed=seed, name=name, **options))
+    return runs
+
+
+def summarize(runs: Sequence[Run], *,
+              fields: Sequence[str] = ("accuracy", "macro_f1", "params", "seconds")) -> dict:
+    """Mean and standard deviation over seeds of each candidate's measurements.
+
+    The standard deviation is the sample one (``ddof=1``), 0.0 for a single seed.
+
+    Args:
+        runs: the output of :func:`compare_over_seeds`.
+        fields: the :class:`Run` attributes to summarise.
+
+    Returns:
+        A dict from candidate name (in first-seen order) to a dict from field to
+        ``(mean, std)``, plus ``"seeds"``: the number of runs.
+
+    Raises:
+        ValueError: if ``runs`` is empty or a field is not a numeric attribute of :class:`Run`.
+
+    Example:
+        >>> runs = [Run("a", s, acc, 0.0, 10, 1.0, None, None, {})
+        ...         for s, acc in enumerate([0.8, 0.9])]
+        >>> mean, std = summarize(runs, fields=("accuracy",))["a"]["accuracy"]
+        >>> round(mean, 3), round(std, 4)
+        (0.85, 0.0707)
+
+    Book: section "sec-multimodal-classifier".
+    """
+    fname = "summarize"
+    if not runs:
+        raise ValueError(v.message(fname, "at least one Run", "runs=[]",
+                                   "Pass the list that compare_over_seeds returned"))
+    for field in fields:
+        v.check_option(fname, "each field", field, ("accuracy", "macro_f1", "params", "seconds"))
+    table: dict = {}
+    for run in runs:
+        table.setdefault(run.name, []).append(run)
+    summary = {}
+    for name, group in table.items():
+        row = {"seeds": len(group)}
+        for field in fields:
+            values = np.array([getattr(r, field) for r in group], dtype=np.float64)
+            std = float(values.std(ddof=1)) if len(values) > 1 else 0.0
+            row[field] = (float(values.mean()), std)
+        summary[name] = row
+    return summary
+
+
+def format_table(summary: Mapping) -> str:
+    """Format :func:`summarize`'s output as a fixed-width text table, one candidate per row.
+
+    Rates (accuracy, macro-F1) print as ``mean ± std`` with three decimals, parameters as an
+    integer with thousands separators, seconds with one decimal.
+
+    Args:
+        summary: the output of :func:`summarize`.
+
+    Returns:
+        The table as a string (no trailing newline).
+
+    Example:
+        >>> runs = [Run("image", 0, 0.8, 0.75, 1200, 2.0, None, None, {})]
+        >>> print(format_table(summarize(runs)))
+        model   seeds  accuracy       macro_f1       params  seconds
+        image       1  0.800 ± 0.000  0.750 ± 0.000   1,200      2.0
+
+    Book: section "sec-multimodal-classifier".
+    """
+    rows = list(summary.items())
+    if not rows:
+        return ""
+    fields = [f for f in ("accuracy", "macro_f1", "params", "seconds") if f in rows[0][1]]
+    width = max(5, *(len(name) for name, _ in rows))
+    header = f"{'model':<{width}}  seeds"
+    for field in fields:
+        header += {"accuracy": "  accuracy     ", "macro_f1": "  macro_f1     ",
+                   "params": "    params", "seconds": "  seconds"}[field]
+    lines = [header.rstrip()]
+    for name, row in rows:
+        line = f"{name:<{width}}  {row['seeds']:>5}"
+        for field in fields:
+            mean, std = row[field]
+            if field in ("accuracy", "macro_f1"):
+                line += f"  {mean:.3f} ± {std:.3f}"
+            elif field == "params":
+                line += f"  {round(mean):>8,}"
+            else:
+                line += f"  {mean:>7.1f}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def hide_modalities(inputs: Mapping, modalities: Sequence[str], *, hide, share=1.0, seed=0):
+    """Mark modalities as missing for a share of the examples, through a presence mask.
+
+    Returns a copy of ``inputs`` with ``"presence"`` set: 1.0 where a modality is present,
+    0.0 where it is hidden, columns in the order of ``modalities`` (a fusion model's
+    ``.modalities``). The arrays themselves are not changed; a model that honours the mask
+    ignores what a hidden modality holds. An existing ``"presence"`` is combined with the new
+    one (a modality missing before stays missing).
+
+    Args:
+        inputs: dict of arrays keyed by modality, one row per example.
+        modalities: the modality names, in the order of the presence columns.
+        hide: a modality name, or a sequence of names, to hide.
+        share: fraction in ``[0, 1]`` of the examples that lose them; the examples are drawn
+            without replacement with ``seed``, and ``round(share * n)`` are hidden.
+        seed: integer seed of the draw.
+
+    Returns:
+        A new dict: ``inputs`` plus ``"presence"`` of shape ``(num_examples, num_modalities)``.
+
+    Raises:
+        ValueError: if a name in ``hide`` is not in ``modalities``, if ``hide`` names every
+            modality (nothing would be left to predict from), or ``share`` is outside
+            ``[0, 1]``.
+        TypeError: if ``inputs`` is not a dict.
+
+    Example:
+        >>> import numpy as np
+        >>> inputs = {"image": np.zeros((4, 8, 8, 1)), "audio": np.zeros((4, 5, 32))}
+        >>> hidden = hide_modalities(inputs, ("image", "audio"), hide="audio", share=0.5)
+        >>> hidden["presence"].sum(axis=0).tolist()
+        [4.0, 2.0]
+
+    Book: section "sec-missing-modalities".
+    """
+    fname = "hide_modalities"
+    if not isinstance(inputs, Mapping):
+        raise TypeError(v.message(fname, "inputs to be a dict keyed by modality",
+                                  f"inputs of type {type(inputs).__name__}"))
+    modalities = tuple(modalities)
+    hide = (hide,) if isinstance(hide, str) else tuple(hide)
+    for name in hide:
+        v.check_option(fname, "each name in hide", name, modalities)
+    if set(hide) >= set(modalities):
+        raise ValueError(v.message(fname, "hide to leave at least one modality",
+                                   f"hide={hide!r} with modalities={modalities!r}",
+                                   "A model needs one present modality per example"))
+    v.check_type(fname, "share", share, (int, float, np.floating), "a number in [0, 1]")
+    if not 0 <= share <= 1:
+        raise ValueError(v.message(fname, "share in [0, 1]", f"share={share!r}"))
+    n = len(inputs[modalities[0]])
+    presence = np.ones((n, len(modalities)), dtype=np.float32)  # (n, num_modalities)
+    chosen = np.random.default_rng(seed).permutation(n)[:round(share * n)]
+    for name in hide:
+        presence[chosen, modalities.index(name)] = 0.0
+    if "presence" in inputs:
+        presence = presence * np.asarray(inputs["presence"], dtype=np.float32)
+    return {**inputs, "presence": presence}
