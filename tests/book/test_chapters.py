@@ -1,0 +1,143 @@
+"""Checks on the book's sources that need no execution: fast, and without TensorFlow.
+
+What nbval cannot see: a chapter committed with outputs, a Colab install cell that drifted from
+the repository URL or the package version, a chapter without exercises, a table of contents
+that names a missing file, a docstring that points at a section the book does not have.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+import mmtutor
+
+ROOT = Path(__file__).resolve().parents[2]
+BOOK = ROOT / "book"
+CHAPTERS = sorted(BOOK.glob("*.ipynb"))
+
+INSTALL_CELL = '''\
+# In Colab, install the mmtutor version this book goes with; elsewhere this cell does nothing.
+import os
+import sys
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # silence TensorFlow's start-up logs
+if "google.colab" in sys.modules:
+    import subprocess
+
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
+                    "mmtutor @ git+{url}@v{version}"], check=True)'''
+
+
+def _read_notebook(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _source(cell: dict) -> str:
+    source = cell["source"]
+    return source if isinstance(source, str) else "".join(source)
+
+
+def _repository_url() -> str:
+    """The one URL setting of ``_config.yml``: ``repository: url:``."""
+    text = (ROOT / "_config.yml").read_text(encoding="utf-8")
+    match = re.search(r"^repository:\s*\n(?:[ \t]+.*\n)*?[ \t]+url:\s*(\S+)", text, re.MULTILINE)
+    assert match, "_config.yml has no repository.url setting"
+    return match.group(1).strip("\"'")
+
+
+def _toc_files() -> list[str]:
+    text = (ROOT / "_toc.yml").read_text(encoding="utf-8")
+    root = re.findall(r"^root:\s*(\S+)", text, re.MULTILINE)
+    return root + re.findall(r"^\s*-?\s*file:\s*(\S+)", text, re.MULTILINE)
+
+
+def _headings(notebook: dict) -> list[str]:
+    headings = []
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "markdown":
+            headings += [line.lstrip("#").strip() for line in _source(cell).splitlines()
+                         if re.match(r"^#{1,6}\s", line)]
+    return headings
+
+
+def test_book_has_chapters():
+    assert len(CHAPTERS) >= 5, f"expected the chapters as book/*.ipynb, found {CHAPTERS}"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_chapter_is_committed_without_outputs(path):
+    notebook = _read_notebook(path)
+    for index, cell in enumerate(notebook["cells"]):
+        if cell["cell_type"] == "code":
+            assert cell.get("outputs") == [], f"{path.name}: cell {index} has outputs"
+            assert cell.get("execution_count") is None, (
+                f"{path.name}: cell {index} has an execution count")
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_chapter_first_code_cell_is_colab_install_cell(path):
+    """Same cell everywhere; its URL is _config.yml's, its tag the package's version."""
+    notebook = _read_notebook(path)
+    code_cells = [c for c in notebook["cells"] if c["cell_type"] == "code"]
+    assert code_cells, f"{path.name} has no code cell"
+    expected = INSTALL_CELL.format(url=_repository_url(), version=mmtutor.__version__)
+    assert _source(code_cells[0]).strip() == expected
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_chapter_says_what_you_learn_and_ends_with_summary_and_exercises(path):
+    headings = [h.lower() for h in _headings(_read_notebook(path))]
+    assert headings, f"{path.name} has no headings"
+    assert any(h.startswith("exercises") for h in headings), f"{path.name}: no Exercises"
+    assert any(h.startswith("summary") for h in headings), f"{path.name}: no Summary"
+    text = json.dumps(_read_notebook(path)["cells"][:3]).lower()
+    assert "what you will learn" in text, f"{path.name}: no 'What you will learn' at the top"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_chapter_runs_on_the_python3_kernel(path):
+    assert _read_notebook(path)["metadata"]["kernelspec"]["name"] == "python3"
+
+
+def test_every_toc_entry_exists():
+    files = _toc_files()
+    assert "book/index" in files
+    missing = [f for f in files
+               if not any((ROOT / f"{f}{ext}").exists() for ext in (".md", ".ipynb"))]
+    assert not missing, f"_toc.yml names files that do not exist: {missing}"
+
+
+def test_every_chapter_is_in_the_toc():
+    listed = set(_toc_files())
+    orphans = [p.name for p in CHAPTERS if f"book/{p.stem}" not in listed]
+    assert not orphans, f"chapters missing from _toc.yml: {orphans}"
+
+
+def test_docstring_book_sections_exist():
+    """Every 'Book: section "sec-..."' line in the package names a label the book defines."""
+    cited = set()
+    for module in (ROOT / "mmtutor").rglob("*.py"):
+        cited |= set(re.findall(r'Book: section "(sec-[a-z0-9-]+)"', module.read_text("utf-8")))
+    defined = set()
+    for source in list(BOOK.glob("*.md")) + CHAPTERS:
+        defined |= set(re.findall(r"\((sec-[a-z0-9-]+)\)=", source.read_text("utf-8")))
+    assert cited, "no docstring names a book section"
+    missing = sorted(cited - defined)
+    assert not missing, f"sections named in docstrings but not defined in the book: {missing}"
+
+
+def test_front_page_names_the_package_version():
+    assert f"mmtutor v{mmtutor.__version__}" in (BOOK / "index.md").read_text(encoding="utf-8")
+
+
+def test_config_builds_offline_and_strictly():
+    text = (ROOT / "_config.yml").read_text(encoding="utf-8")
+    assert "sphinx.ext.intersphinx" not in text  # would fetch inventories from the network
+    assert re.search(r"^\s*execute_notebooks:\s*force", text, re.MULTILINE)
+    assert re.search(r"^\s*allow_errors:\s*false", text, re.MULTILINE)
+    assert re.search(r"^\s*branch:\s*main", text, re.MULTILINE)
+    assert "sphinx-mathjax-offline" in text
