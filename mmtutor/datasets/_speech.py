@@ -103,54 +103,88 @@ def draw_speakers(n: int, rng: np.random.Generator, *, variability: float = 1.0)
     return {"f0": f0, "tract": tract, "rate": rate}
 
 
-def _control_tracks(words, speakers, rng, n_controls, variability):
-    """Formant, voicing and frication tracks on the 1 ms control grid."""
-    n = len(words)
-    grid = np.arange(n_controls, dtype=np.float64)  # control index = ms
+def _interp_rows(grid, times, values):
+    """``np.interp`` for many rows in one call: ``times`` (m, a) increasing per row, ``values``
+    (m, a) or (m, a, c); returns (m, len(grid)) or (m, len(grid), c), constant outside.
+
+    Row ``i`` is shifted by ``i * span`` on one long axis, with its edge values repeated just
+    outside the grid, so one interpolation serves every row.
+    """
+    m = times.shape[0]
+    span = grid[-1] - grid[0] + 4.0 + np.ptp(times) + 2 * np.abs(times).max()
+    offset = np.arange(m)[:, None] * span  # (m, 1)
+    lo = np.minimum(times[:, :1], grid[0]) - 1.0
+    hi = np.maximum(times[:, -1:], grid[-1]) + 1.0
+    t = (np.concatenate([lo, times, hi], axis=1) + offset).ravel()  # (m * (a + 2),)
+    g = (grid[None, :] + offset).ravel()  # (m * len(grid),)
+    squeeze = values.ndim == 2
+    values = values[..., None] if squeeze else values
+    out = np.empty((m, len(grid), values.shape[2]))
+    for c in range(values.shape[2]):
+        v = np.concatenate([values[:, :1, c], values[:, :, c], values[:, -1:, c]], axis=1)
+        out[:, :, c] = np.interp(g, t, v.ravel()).reshape(m, len(grid))
+    return out[..., 0] if squeeze else out
+
+
+def _control_tracks(labels, speakers, rng, variability, max_controls):
+    """Formant, bandwidth, voicing and frication tracks on a 1 ms control grid.
+
+    Each word starts 10 ms into its track. Returns the tracks, cut to the longest word, and
+    each word's length in controls.
+    """
+    n = len(labels)
+    max_phones = max(len(p) for p in PRONUNCIATIONS.values())
+    duration_jitter = np.exp(variability * rng.normal(0.0, 0.12, (n, max_phones)))
+    formant_jitter = np.exp(variability * rng.normal(0.0, 0.04, (n, max_phones, 3)))
+    edges_of, totals = {}, np.zeros(n)
+    for digit, word in enumerate(WORDS):
+        rows = np.flatnonzero(labels == digit)
+        phones = PRONUNCIATIONS[word]
+        base = np.array([_PHONEMES[p][2] for p in phones], dtype=np.float64)
+        lengths = base * duration_jitter[rows, :len(phones)] / speakers["rate"][rows, None]
+        edges = 10.0 + np.concatenate([np.zeros((len(rows), 1)), np.cumsum(lengths, 1)], 1)
+        edges_of[digit] = edges  # (m, phones + 1) in ms
+        totals[rows] = edges[:, -1] + 10.0
+    n_controls = int(min(np.ceil(totals.max()) + 1, max_controls))  # buffer fits the window
+    grid = np.arange(n_controls, dtype=np.float64)
     formants = np.zeros((n, n_controls, 3))
     bandwidths = np.zeros((n, n_controls, 3))
     voicing = np.zeros((n, n_controls))
     frication = np.zeros((n, len(_BAND_NAMES), n_controls))
-    totals = np.zeros(n)
-    for i, word in enumerate(words):
+    for digit, word in enumerate(WORDS):
+        rows = np.flatnonzero(labels == digit)
+        if rows.size == 0:
+            continue
         phones = PRONUNCIATIONS[word]
-        jitter = np.exp(variability * rng.normal(0.0, 0.12, len(phones)))
-        lengths = np.array([_PHONEMES[p][2] for p in phones]) * jitter / speakers["rate"][i]
-        onset = 10.0  # ms of silence before the word inside its buffer
-        edges = onset + np.concatenate([[0.0], np.cumsum(lengths)])
-        totals[i] = edges[-1] + 10.0
-        f_times, f_values, b_values = [], [], []
-        a_times, a_voice, a_fric = [onset - 8.0], [0.0], [np.zeros(len(_BAND_NAMES))]
-        formant_jitter = np.exp(variability * rng.normal(0.0, 0.04, (len(phones), 3)))
-        for k, p in enumerate(phones):
-            start_f, end_f, _, av, band, af = _PHONEMES[p]
-            end_f = start_f if end_f is None else end_f
-            s, e = edges[k], edges[k + 1]
-            scale = speakers["tract"][i] * formant_jitter[k]
-            f_times += [s + 0.3 * (e - s), e - 0.3 * (e - s)]
-            f_values += [np.array(start_f) * scale, np.array(end_f) * scale]
-            bw = _NASAL_BANDWIDTHS if p == "N" else _BANDWIDTHS
-            b_values += [bw, bw]
-            ramp = min(12.0, 0.3 * (e - s)) if not p.endswith("B") else 2.0
-            fric = np.zeros(len(_BAND_NAMES))
-            if band is not None:
-                fric[_BAND_NAMES.index(band)] = af
-            a_times += [s + ramp, e - ramp]
-            a_voice += [av, av]
-            a_fric += [fric, fric]
-        a_times.append(edges[-1] + 8.0)
-        a_voice.append(0.0)
-        a_fric.append(np.zeros(len(_BAND_NAMES)))
-        f_values = np.array(f_values)
-        b_values = np.array(b_values)
-        for j in range(3):
-            formants[i, :, j] = np.interp(grid, f_times, f_values[:, j])
-            bandwidths[i, :, j] = np.interp(grid, f_times, b_values[:, j])
-        voicing[i] = np.interp(grid, a_times, a_voice)
-        a_fric = np.array(a_fric)
-        for b in range(len(_BAND_NAMES)):
-            if a_fric[:, b].any():
-                frication[i, b] = np.interp(grid, a_times, a_fric[:, b])
+        table = [_PHONEMES[p] for p in phones]
+        edges = edges_of[digit]
+        starts, ends = edges[:, :-1], edges[:, 1:]  # (m, phones)
+        # Formants: targets held over the middle 40% of each phoneme, glides in between.
+        f_times = np.stack([starts + 0.3 * (ends - starts), ends - 0.3 * (ends - starts)], 2)
+        f_start = np.array([t[0] for t in table], dtype=np.float64)  # (phones, 3)
+        f_end = np.array([t[1] if t[1] is not None else t[0] for t in table], np.float64)
+        scale = speakers["tract"][rows, None, None] * formant_jitter[rows, :len(phones)]
+        f_values = np.stack([f_start * scale, f_end * scale], 2)  # (m, phones, 2, 3)
+        m = len(rows)
+        formants[rows] = _interp_rows(grid, f_times.reshape(m, -1),
+                                      f_values.reshape(m, -1, 3))
+        bw = np.array([_NASAL_BANDWIDTHS if p == "N" else _BANDWIDTHS for p in phones])
+        bw = np.broadcast_to(np.repeat(bw, 2, axis=0), (m, 2 * len(phones), 3))
+        bandwidths[rows] = _interp_rows(grid, f_times.reshape(m, -1), bw)
+        # Amplitudes: ramps of up to 12 ms (2 ms for a stop burst), silent outside the word.
+        ramp = np.minimum(12.0, 0.3 * (ends - starts))
+        ramp[:, [k for k, p in enumerate(phones) if p.endswith("B")]] = 2.0
+        a_times = np.concatenate([starts[:, :1] - 8.0,
+                                  np.stack([starts + ramp, ends - ramp], 2).reshape(m, -1),
+                                  ends[:, -1:] + 8.0], 1)  # (m, 2 phones + 2)
+        av = np.concatenate([[0.0], np.repeat([t[3] for t in table], 2), [0.0]])
+        voicing[rows] = _interp_rows(grid, a_times, np.broadcast_to(av, a_times.shape))
+        for b, band in enumerate(_BAND_NAMES):
+            af = np.array([t[5] if t[4] == band else 0.0 for t in table])
+            if af.any():
+                af = np.concatenate([[0.0], np.repeat(af, 2), [0.0]])
+                frication[rows, b] = _interp_rows(grid, a_times,
+                                                  np.broadcast_to(af, a_times.shape))
     return formants, bandwidths, voicing, frication, totals
 
 
@@ -174,13 +208,14 @@ def _glottal_source(f0, step, samples, sample_rate, rng):
     The phase advances linearly inside each control step, so the cumulative sum runs at the
     control rate. The slope is per unit of phase, so pulses have unit peak at every pitch.
     """
+    n, controls = f0.shape
     cycles = f0 * (step / sample_rate)  # (n, controls): cycles per control step
-    start = np.cumsum(cycles, axis=1) - cycles + rng.random((f0.shape[0], 1))
-    within = np.tile(np.arange(step) / step, f0.shape[1])[:samples]  # (samples,)
-    phase = np.repeat(start, step, axis=1)[:, :samples]  # (n, samples)
-    phase += np.repeat(cycles, step, axis=1)[:, :samples] * within
-    index = ((phase % 1.0) * len(_PULSE)).astype(np.intp)  # (n, samples)
-    return _PULSE[index]
+    start = (np.cumsum(cycles, axis=1) - cycles + rng.random((n, 1))) % 1.0
+    within = (np.arange(step) / step).astype(np.float32)  # (step,)
+    phase = (start.astype(np.float32)[:, :, None]
+             + cycles.astype(np.float32)[:, :, None] * within)  # (n, controls, step)
+    index = ((phase % 1.0) * len(_PULSE)).astype(np.intp)
+    return _PULSE[index].reshape(n, controls * step)[:, :samples]
 
 
 def _cascade(source, formants, bandwidths, sample_rate, step):
@@ -196,11 +231,12 @@ def _cascade(source, formants, bandwidths, sample_rate, step):
     b = 2 * np.exp(-np.pi * bandwidths * t_s) * np.cos(2 * np.pi * formants * t_s)
     a = 1 - b - c  # unity gain at 0 Hz
     # Time-major, formant-major copies so each step reads contiguous rows of all examples.
-    a, b, c = (np.ascontiguousarray(v.transpose(1, 2, 0)) for v in (a, b, c))  # (controls, 3, n)
-    x = np.ascontiguousarray(source.T)  # (samples, n)
+    a, b, c = (np.ascontiguousarray(v.transpose(1, 2, 0), dtype=np.float32)
+               for v in (a, b, c))  # (controls, 3, n)
+    x = np.ascontiguousarray(source.T, dtype=np.float32)  # (samples, n)
     out = np.empty_like(x)
-    prev1 = [np.zeros(n) for _ in range(3)]
-    prev2 = [np.zeros(n) for _ in range(3)]
+    prev1 = [np.zeros(n, dtype=np.float32) for _ in range(3)]
+    prev2 = [np.zeros(n, dtype=np.float32) for _ in range(3)]
     for t in range(samples):
         k = t // step
         ak, bk, ck = a[k], b[k], c[k]
@@ -213,7 +249,7 @@ def _cascade(source, formants, bandwidths, sample_rate, step):
             prev1[j] = v
             s = v
         out[t] = s
-    return out.T  # (n, samples)
+    return np.ascontiguousarray(out.T)  # (n, samples)
 
 
 def synthesize_words(labels, *, seed=0, snr_db=40.0, duration=1.0, sample_rate=SAMPLE_RATE,
@@ -229,34 +265,30 @@ def synthesize_words(labels, *, seed=0, snr_db=40.0, duration=1.0, sample_rate=S
     n = len(labels)
     samples = int(round(duration * sample_rate))
     step = max(1, round(sample_rate / 1000))  # samples per control point, about 1 ms
-    control_s = step / sample_rate
     speakers = draw_speakers(n, rng, variability=speaker_variability)
-    words = [WORDS[k] for k in labels]
     # Synthesize each word at the start of a short buffer, then place it in the window.
-    n_controls = -(-samples // step)
     formants, bandwidths, voicing, frication, lengths = _control_tracks(
-        words, speakers, rng, n_controls, speaker_variability)
-    buffer = min(samples, int((lengths.max() + 0.03 / control_s) * step))  # samples
-    n_buf = -(-buffer // step)
-    formants, bandwidths = formants[:, :n_buf], bandwidths[:, :n_buf]
-    voicing, frication = voicing[:, :n_buf], frication[:, :, :n_buf]
+        labels, speakers, rng, speaker_variability, samples // step)
+    n_buf = formants.shape[1]
+    buffer = n_buf * step  # samples
+
+    def by_control(v):  # (rows, buffer) -> (rows, n_buf, step), a view
+        return v.reshape(v.shape[0], n_buf, step)
+
     # Pitch: a falling declination over the word, with a slow random wobble.
     rel = np.arange(n_buf) / lengths[:, None]  # (n, n_buf), 0..1 over the word
     wobble = 0.02 * np.sin(2 * np.pi * (rel * rng.uniform(1, 3, (n, 1)) + rng.random((n, 1))))
     f0 = speakers["f0"][:, None] * (1.08 - 0.2 * np.clip(rel, 0, 1) + wobble)
-
-    def up(v):  # control rate -> sample rate, (..., n_buf) -> (..., buffer)
-        return np.repeat(v.astype(np.float32), step, axis=-1)[..., :buffer]
-
-    voicing_s = up(voicing)
-    breath = rng.random((n, buffer), dtype=np.float32) - np.float32(0.5)
-    source = voicing_s * (_glottal_source(f0, step, buffer, sample_rate, rng) + 0.15 * breath)
-    voiced = _cascade(source, formants, bandwidths, sample_rate, step).astype(np.float32)
+    source = _glottal_source(f0, step, buffer, sample_rate, rng)  # (n, buffer)
+    breath = rng.random((n, buffer), dtype=np.float32)
+    source += np.float32(0.15) * (breath - np.float32(0.5))
+    by_control(source)[...] *= voicing.astype(np.float32)[:, :, None]
+    voiced = _cascade(source, formants, bandwidths, sample_rate, step)
     # Scale so that full-voiced stretches have unit RMS, whatever the resonance gains.
-    vowel_mask = voicing_s > 0.9
-    power = np.einsum("ij,ij->i", voiced, voiced * vowel_mask) / np.maximum(
-        vowel_mask.sum(axis=1), 1)
-    voiced /= np.sqrt(np.maximum(power, 1e-12))[:, None]
+    energy = np.einsum("ijk,ijk->ij", by_control(voiced), by_control(voiced))  # (n, n_buf)
+    vowel = voicing > 0.9
+    power = (energy * vowel).sum(axis=1) / np.maximum(vowel.sum(axis=1) * step, 1)
+    voiced /= np.sqrt(np.maximum(power, 1e-12)).astype(np.float32)[:, None]
     filters = _band_filters(sample_rate)
     for b, name in enumerate(_BAND_NAMES):
         rows = np.flatnonzero(frication[:, b].any(axis=1))
@@ -265,13 +297,14 @@ def synthesize_words(labels, *, seed=0, snr_db=40.0, duration=1.0, sample_rate=S
         num, den = filters[name]
         noise = rng.standard_normal((rows.size, buffer), dtype=np.float32)
         band = lfilter(num, den, noise, axis=1).astype(np.float32)
-        band /= band.std()
-        voiced[rows] += up(frication[rows, b]) * band
+        by_control(band)[...] *= (frication[rows, b] / band.std()).astype(
+            np.float32)[:, :, None]
+        voiced[rows] += band
     # Fixed speech level: RMS 0.1 over the word.
     word_len = np.minimum((lengths * step).astype(np.intp), buffer)
-    active = np.arange(buffer) < word_len[:, None]
-    speech_power = np.einsum("ij,ij->i", voiced, voiced * active) / word_len
-    voiced *= 0.1 / np.sqrt(speech_power)[:, None]
+    energy = np.einsum("ijk,ijk->ij", by_control(voiced), by_control(voiced))  # (n, n_buf)
+    speech_power = (energy * (np.arange(n_buf) < lengths[:, None])).sum(axis=1) / word_len
+    voiced *= (0.1 / np.sqrt(speech_power)).astype(np.float32)[:, None]
     # Place each word at a random onset inside the window.
     margin = int(0.02 * sample_rate)
     room = np.maximum(samples - word_len - 2 * margin, 0)
