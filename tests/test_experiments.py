@@ -145,3 +145,15 @@ def test_hide_modalities_rejects_bad_arguments():
         experiments.hide_modalities(inputs, ("image", "audio"), hide="image", share=1.5)
     with pytest.raises(TypeError, match="inputs to be a dict"):
         experiments.hide_modalities([1, 2], ("image", "audio"), hide="image")
+
+
+def test_predict_labels_matches_argmax_of_predict_for_arrays_and_dicts():
+    x = np.random.default_rng(0).normal(size=(7, 4)).astype("float32")
+    model = _make()
+    expected = model.predict(x, verbose=0).argmax(axis=-1)
+    np.testing.assert_array_equal(experiments.predict_labels(model, x, batch_size=3), expected)
+    inputs = keras.Input((4,), name="image")
+    dict_model = keras.Model({"image": inputs}, model(inputs))
+    got = experiments.predict_labels(dict_model, {"image": x}, batch_size=2)
+    np.testing.assert_array_equal(got, expected)
+    assert experiments.predict_labels(model, x[:0]).shape == (0,)
