@@ -1,4 +1,4 @@
-"""Small experiment helpers the chapters share: train over seeds, tabulate, hide modalities.
+"""Small experiment helpers the chapters share: train candidates over seeds and tabulate.
 
 A claim such as "fusion beats the best single modality" means little from one training run: a
 different seed moves small models by a point or two. These helpers train each candidate model
@@ -24,7 +24,6 @@ __all__ = [
     "compare_over_seeds",
     "fit_and_evaluate",
     "format_table",
-    "hide_modalities",
     "predict_labels",
     "summarize",
 ]
@@ -320,63 +319,3 @@ def format_table(summary: Mapping) -> str:
                 line += f"  {mean:>7.1f}"
         lines.append(line)
     return "\n".join(lines)
-
-
-def hide_modalities(inputs: Mapping, modalities: Sequence[str], *, hide, share=1.0, seed=0):
-    """Mark modalities as missing for a share of the examples, through a presence mask.
-
-    Returns a copy of ``inputs`` with ``"presence"`` set: 1.0 where a modality is present,
-    0.0 where it is hidden, columns in the order of ``modalities`` (a fusion model's
-    ``.modalities``). The arrays themselves are not changed; a model that honours the mask
-    ignores what a hidden modality holds. An existing ``"presence"`` is combined with the new
-    one (a modality missing before stays missing).
-
-    Args:
-        inputs: dict of arrays keyed by modality, one row per example.
-        modalities: the modality names, in the order of the presence columns.
-        hide: a modality name, or a sequence of names, to hide.
-        share: fraction in ``[0, 1]`` of the examples that lose them; the examples are drawn
-            without replacement with ``seed``, and ``round(share * n)`` are hidden.
-        seed: integer seed of the draw.
-
-    Returns:
-        A new dict: ``inputs`` plus ``"presence"`` of shape ``(num_examples, num_modalities)``.
-
-    Raises:
-        ValueError: if a name in ``hide`` is not in ``modalities``, if ``hide`` names every
-            modality (nothing would be left to predict from), or ``share`` is outside
-            ``[0, 1]``.
-        TypeError: if ``inputs`` is not a dict.
-
-    Example:
-        >>> import numpy as np
-        >>> inputs = {"image": np.zeros((4, 8, 8, 1)), "audio": np.zeros((4, 5, 32))}
-        >>> hidden = hide_modalities(inputs, ("image", "audio"), hide="audio", share=0.5)
-        >>> hidden["presence"].sum(axis=0).tolist()
-        [4.0, 2.0]
-
-    Book: section "sec-missing-modalities".
-    """
-    fname = "hide_modalities"
-    if not isinstance(inputs, Mapping):
-        raise TypeError(v.message(fname, "inputs to be a dict keyed by modality",
-                                  f"inputs of type {type(inputs).__name__}"))
-    modalities = tuple(modalities)
-    hide = (hide,) if isinstance(hide, str) else tuple(hide)
-    for name in hide:
-        v.check_option(fname, "each name in hide", name, modalities)
-    if set(hide) >= set(modalities):
-        raise ValueError(v.message(fname, "hide to leave at least one modality",
-                                   f"hide={hide!r} with modalities={modalities!r}",
-                                   "A model needs one present modality per example"))
-    v.check_type(fname, "share", share, (int, float, np.floating), "a number in [0, 1]")
-    if not 0 <= share <= 1:
-        raise ValueError(v.message(fname, "share in [0, 1]", f"share={share!r}"))
-    n = len(inputs[modalities[0]])
-    presence = np.ones((n, len(modalities)), dtype=np.float32)  # (n, num_modalities)
-    chosen = np.random.default_rng(seed).permutation(n)[:round(share * n)]
-    for name in hide:
-        presence[chosen, modalities.index(name)] = 0.0
-    if "presence" in inputs:
-        presence = presence * np.asarray(inputs["presence"], dtype=np.float32)
-    return {**inputs, "presence": presence}

@@ -1,4 +1,4 @@
-"""Tests for mmtutor.experiments: training over seeds, summaries, hiding modalities."""
+"""Tests for mmtutor.experiments: training over seeds, summaries, batched prediction."""
 
 import keras
 import numpy as np
@@ -115,36 +115,6 @@ def test_format_table_has_one_row_per_candidate_with_mean_and_spread():
     assert lines[1].split()[:5] == ["early", "2", "0.850", "±", "0.071"]
     assert "12,345" in lines[1] and lines[2].startswith("text")
     assert experiments.format_table({}) == ""
-
-
-def test_hide_modalities_hides_exact_share_and_leaves_arrays_alone():
-    inputs = {"image": np.ones((10, 2)), "audio": np.ones((10, 3)), "text": np.ones((10, 4))}
-    out = experiments.hide_modalities(inputs, ("image", "audio", "text"), hide=["image", "text"],
-                                      share=0.3, seed=1)
-    presence = out["presence"]
-    assert presence.shape == (10, 3) and presence.dtype == np.float32
-    np.testing.assert_array_equal(presence.sum(axis=0), [7, 10, 7])
-    np.testing.assert_array_equal(presence[:, 0], presence[:, 2])  # same examples lose both
-    assert out["image"] is inputs["image"] and "presence" not in inputs
-
-
-def test_hide_modalities_combines_with_an_existing_mask():
-    inputs = {"image": np.ones((4, 2)), "audio": np.ones((4, 2)),
-              "presence": np.array([[1, 0], [1, 0], [1, 1], [1, 1]], dtype="float32")}
-    out = experiments.hide_modalities(inputs, ("image", "audio"), hide="image", share=0.0)
-    np.testing.assert_array_equal(out["presence"], inputs["presence"])
-
-
-def test_hide_modalities_rejects_bad_arguments():
-    inputs = {"image": np.ones((4, 2)), "audio": np.ones((4, 2))}
-    with pytest.raises(ValueError, match="each name in hide to be one of"):
-        experiments.hide_modalities(inputs, ("image", "audio"), hide="text")
-    with pytest.raises(ValueError, match="hide to leave at least one modality"):
-        experiments.hide_modalities(inputs, ("image", "audio"), hide=("image", "audio"))
-    with pytest.raises(ValueError, match=r"share in \[0, 1\]"):
-        experiments.hide_modalities(inputs, ("image", "audio"), hide="image", share=1.5)
-    with pytest.raises(TypeError, match="inputs to be a dict"):
-        experiments.hide_modalities([1, 2], ("image", "audio"), hide="image")
 
 
 def test_predict_labels_matches_argmax_of_predict_for_arrays_and_dicts():
