@@ -127,3 +127,20 @@ def test_predict_labels_matches_argmax_of_predict_for_arrays_and_dicts():
     got = experiments.predict_labels(dict_model, {"image": x}, batch_size=2)
     np.testing.assert_array_equal(got, expected)
     assert experiments.predict_labels(model, x[:0]).shape == (0,)
+
+
+def test_fusion_factory_builds_fresh_models_with_only_their_encoder_options():
+    from mmtutor.datasets import load_multidigits
+
+    data = load_multidigits(num_examples=60)
+    options = {"audio": {"units": 4}, "text": {"pooling": "mean"}}
+    make = experiments.fusion_factory(data, ["audio"], encoder_options=options, embedding_dim=8)
+    first, second = make(), make()
+    assert first is not second and first.modalities == ("audio",)
+    assert first.get_config()["encoder_options"] == {"audio": {"units": 4}}
+    assert first(data.test.inputs).shape == (len(data.test), 10)
+    with pytest.raises(ValueError, match="fusion_factory expects each modality"):
+        experiments.fusion_factory(data, ["video"])
+    audio_only = load_multidigits(num_examples=60, modalities=("audio",))
+    with pytest.raises(ValueError, match="data with the modality 'image'"):
+        experiments.fusion_factory(audio_only, ["image"])
