@@ -10,7 +10,7 @@ from keras import ops
 
 from mmtutor import _validation as v
 from mmtutor.losses.contrastive import _check_temperature, info_nce
-from mmtutor.models.fusion import _check_modalities, _create_encoder
+from mmtutor.models.fusion import _check_modalities, _create_encoder, _jsonable
 
 _NAME = "DualEncoder"
 
@@ -87,7 +87,7 @@ class DualEncoder(keras.Model):
         self.projection_dim = int(projection_dim)
         self.embedding_dim = int(embedding_dim)
         self.vocabulary_size = None if vocabulary_size is None else int(vocabulary_size)
-        self.encoder_options = {m: dict(o) for m, o in options.items()}
+        self.encoder_options = _jsonable(options)
         self.encoders = [
             _create_encoder(m, s, self.embedding_dim, self.vocabulary_size,
                             self.encoder_options.get(m, {}), _NAME)

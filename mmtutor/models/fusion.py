@@ -41,6 +41,12 @@ def _check_modalities(modalities, name=_NAME) -> dict:
     return {m: shapes[m] for m in MODALITIES if m in shapes}
 
 
+def _jsonable(options: dict) -> dict:
+    """Encoder options as JSON gives them back (tuples become lists), so configs compare."""
+    return {m: {k: list(x) if isinstance(x, tuple) else x for k, x in o.items()}
+            for m, o in options.items()}
+
+
 def _create_encoder(modality, shape, embedding_dim, vocabulary_size, options, name=_NAME):
     """Build the ``create_*_encoder`` model of one modality."""
     if modality == "image":
@@ -164,7 +170,7 @@ class FusionClassifier(keras.Model):
         self.modality_dropout = float(modality_dropout)
         self.hidden_units = int(hidden_units)
         self.dropout = float(dropout)
-        self.encoder_options = {m: dict(o) for m, o in options.items()}
+        self.encoder_options = _jsonable(options)
         self.seed = seed
 
         num = len(shapes)
