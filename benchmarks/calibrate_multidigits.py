@@ -86,7 +86,10 @@ def run(setting, seed, epochs, overrides):
     for which in MODELS:
         keras.utils.set_random_seed(seed)
         modalities = ("image", "audio", "text") if which == "all" else (which,)
-        pick = lambda split: {m: split.inputs[m] for m in modalities}  # noqa: E731
+
+        def pick(split, modalities=modalities):
+            return {m: split.inputs[m] for m in modalities}
+
         model = make_model(which, data.metadata, data.train.inputs)
         stop = keras.callbacks.EarlyStopping(patience=6, restore_best_weights=True,
                                              monitor="val_accuracy")

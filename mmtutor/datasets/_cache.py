@@ -17,6 +17,7 @@ import sys
 import tempfile
 import urllib.error
 import urllib.request
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -69,17 +70,45 @@ def save_arrays(path: Path, arrays: dict) -> bool:
 def load_arrays(path: Path) -> dict | None:
     """Read an ``.npz`` cache without pickle; ``None`` if it is missing or unreadable."""
     try:
-        with np.load(path, allow_pickle=False) as data:
+        with open(path, "rb") as f, np.load(f, allow_pickle=False) as data:
             return {key: data[key] for key in data.files}
-    except (OSError, ValueError, EOFError, KeyError):  # missing, truncated or not an npz
+    except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile):  # missing, truncated
         return None
+
+
+def _fetch(url: str, fd: int, *, name: str, how_to_fix: str) -> None:
+    """Stream ``url`` into the open file descriptor ``fd`` (closed on return)."""
+    try:
+        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=60) as response:
+            for block in iter(lambda: response.read(1 << 20), b""):
+                out.write(block)
+    except (urllib.error.URLError, OSError) as error:
+        raise OSError(message(
+            name, f"to download {url}", f"{type(error).__name__}: {error}", how_to_fix)
+        ) from error
+
+
+def download_unverified(url: str, path: Path, *, name: str, how_to_fix: str) -> Path:
+    """Fetch ``url`` to ``path`` through a temporary file, for archives that have no fixed
+    checksum (the caller verifies what is inside)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".download-")
+    try:
+        _fetch(url, fd, name=name, how_to_fix=how_to_fix)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    return path
 
 
 def download(url: str, path: Path, sha256: str, *, name: str, how_to_fix: str) -> Path:
     """Return ``path`` holding the file at ``url`` whose SHA-256 is ``sha256``.
 
-    A file already at ``path`` with the right checksum is used as is; otherwise the file is
-    fetched to a temporary file beside ``path`` and renamed only once its checksum matches.
+    A file already at ``path`` with the right checksum is used as is; otherwise (missing,
+    corrupt, truncated) the file is fetched to a temporary file beside ``path`` and renamed
+    only once its checksum matches.
 
     Raises:
         OSError: if the file cannot be fetched (no network), with ``how_to_fix`` in the text.
@@ -91,14 +120,7 @@ def download(url: str, path: Path, sha256: str, *, name: str, how_to_fix: str) -
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".download-")
     try:
-        try:
-            with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=60) as response:
-                for block in iter(lambda: response.read(1 << 20), b""):
-                    out.write(block)
-        except (urllib.error.URLError, OSError) as error:
-            raise OSError(message(
-                name, f"to download {url}", f"{type(error).__name__}: {error}",
-                how_to_fix)) from error
+        _fetch(url, fd, name=name, how_to_fix=how_to_fix)
         got = sha256_of(tmp)
         if got != sha256:
             raise ValueError(message(

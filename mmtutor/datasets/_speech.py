@@ -320,3 +320,63 @@ def synthesize_words(labels, *, seed=0, snr_db=40.0, duration=1.0, sample_rate=S
     np.clip(waveforms, -1.0, 1.0, out=waveforms)
     speakers = dict(speakers, onset=onsets / sample_rate, duration=word_len / sample_rate)
     return waveforms, speakers
+
+
+def synthesize_speech(labels, *, seed=0, snr_db=None, speaker_variability=1.0, duration=1.0,
+                      sample_rate=SAMPLE_RATE, return_speakers=False):
+    """Speak the digits ``labels`` ("zero" ... "nine") with random synthetic speakers.
+
+    A source-filter synthesizer: a glottal pulse train at the speaker's pitch passes through
+    three formant resonators whose frequencies follow the word's phonemes, scaled by the
+    speaker's vocal-tract length; band-passed noise makes the fricatives ("s", "f", "th") and
+    stop bursts ("t", "k"). Each word lands at a random onset in a window of ``duration``
+    seconds. This is the audio of :func:`load_multidigits`.
+
+    Formula:
+        Each formant resonator is ``y[t] = A x[t] + B y[t-1] + C y[t-2]`` with
+        ``C = -exp(-2 pi b / fs)``, ``B = 2 exp(-pi b / fs) cos(2 pi f / fs)``,
+        ``A = 1 - B - C`` for formant frequency ``f`` and bandwidth ``b`` (Klatt 1980).
+
+    Args:
+        labels: integer digits 0-9, shape ``(n,)``.
+        seed: seed of the speakers, timing and noise.
+        snr_db: signal-to-noise ratio of added white noise in dB (``None``: no noise).
+        speaker_variability: 0 (one average speaker) to 1 (pitch 85-260 Hz, vocal tract
+            length factor 0.82-1.30, speaking rate 0.82-1.22).
+        duration: seconds per waveform.
+        sample_rate: samples per second.
+        return_speakers: also return the speakers' parameters.
+
+    Returns:
+        float32 ``(n, samples)`` in [-1, 1]; with ``return_speakers``, also a dict of
+        ``(n,)`` arrays ``f0`` (Hz), ``tract``, ``rate``, ``onset`` and ``duration`` (s).
+
+    Raises:
+        ValueError: for labels outside 0-9, a duration too short for the words, or
+            ``speaker_variability`` outside [0, 1].
+        TypeError: for a non-integer ``seed`` or ``sample_rate``.
+
+    Example:
+
+    >>> waves = synthesize_speech([7, 3], seed=0)
+    >>> waves.shape, str(waves.dtype)
+    ((2, 8000), 'float32')
+
+    Book: section "sec-data".
+    """
+    from mmtutor._validation import check_labels, check_positive_int, check_type, message
+
+    name = "synthesize_speech"
+    labels = check_labels(name, "labels", labels, num_classes=10)
+    check_type(name, "seed", seed, (int, np.integer), "an integer")
+    check_positive_int(name, "sample_rate", sample_rate)
+    if not 0 <= speaker_variability <= 1:
+        raise ValueError(message(name, "speaker_variability in [0, 1]",
+                                 f"speaker_variability={speaker_variability!r}"))
+    if not duration >= 0.8:
+        raise ValueError(message(name, "duration of at least 0.8 s (the slowest words)",
+                                 f"duration={duration!r}"))
+    waveforms, speakers = synthesize_words(
+        labels, seed=seed, snr_db=snr_db, duration=duration, sample_rate=sample_rate,
+        speaker_variability=speaker_variability)
+    return (waveforms, speakers) if return_speakers else waveforms
