@@ -146,3 +146,47 @@ def _as_tuple(x) -> tuple:
 
 def _fmt(shape) -> str:
     return "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def check_input_shape(name: str, value, rank: int | None, what: str, fix: str = "",
+                      allow_none: tuple = ()) -> tuple:
+    """Return ``input_shape`` as a tuple, raising unless it holds positive ints.
+
+    ``rank`` is the required length (``None``: any length >= 1); positions listed in
+    ``allow_none`` may be ``None`` (an unknown size, such as a variable number of steps).
+    """
+    if not isinstance(value, (tuple, list)):
+        raise TypeError(
+            message(name, f"input_shape to be a tuple, {what}",
+                    f"input_shape={value!r} of type {type(value).__name__}", fix)
+        )
+    shape = tuple(value)
+    ok_rank = len(shape) >= 1 if rank is None else len(shape) == rank
+    ok_dims = all(
+        (d is None and i in allow_none)
+        or (isinstance(d, (int, np.integer)) and not isinstance(d, bool) and d > 0)
+        for i, d in enumerate(shape)
+    )
+    if not (ok_rank and ok_dims):
+        count = "one or more" if rank is None else str(rank)
+        raise ValueError(
+            message(name, f"input_shape to be {count} positive integers, {what}",
+                    f"input_shape={shape!r}", fix)
+        )
+    return tuple(None if d is None else int(d) for d in shape)
+
+
+def check_distribution(name: str, arg: str, p, fix: str, atol: float = 1e-3) -> None:
+    """Like ``check_probabilities`` but with a caller-chosen fix (e.g. for targets)."""
+    if not is_eager(p):
+        return
+    values = np.asarray(p, dtype=np.float64)
+    if values.size == 0:
+        return
+    sums = values.sum(axis=-1)
+    if values.min() < -atol or values.max() > 1 + atol or np.abs(sums - 1).max() > atol:
+        raise ValueError(
+            message(name, f"{arg} to hold probabilities: values in [0, 1] that sum to 1 over the "
+                    "last axis", f"{arg} with values in [{values.min():.4g}, {values.max():.4g}] "
+                    f"and sums in [{sums.min():.4g}, {sums.max():.4g}]", fix)
+        )
