@@ -74,10 +74,26 @@ def test_compare_over_seeds_orders_runs_and_takes_per_candidate_options(monkeypa
     monkeypatch.setattr(experiments, "fit_and_evaluate", fake_fit)
     data = _data()
     runs = experiments.compare_over_seeds({"a": _make, "b": _make}, data, data, seeds=(0, 1),
-                                          epochs={"a": 1, "b": 2}, batch_size=8)
+                                          epochs={"a": 1, "b": 2}, batch_size=8,
+                                          reuse_graphs=False)
     assert [(r.name, r.seed) for r in runs] == [("a", 0), ("b", 0), ("a", 1), ("b", 1)]
     assert [c[2] for c in calls[:2]] == [{"epochs": 1, "batch_size": 8},
                                          {"epochs": 2, "batch_size": 8}]
+
+
+def test_compare_over_seeds_reusing_graphs_matches_separate_training():
+    train, test = _data(), _data(seed=1)
+    options = {"seeds": (0, 1), "epochs": 2, "batch_size": 8, "learning_rate": 0.05}
+    reused = experiments.compare_over_seeds({"a": _make}, train, test, **options)
+    separate = experiments.compare_over_seeds({"a": _make}, train, test, reuse_graphs=False,
+                                              **options)
+    assert reused[0].model is not reused[1].model
+    for r, s in zip(reused, separate, strict=True):
+        np.testing.assert_allclose(r.model.get_weights()[0], s.model.get_weights()[0],
+                                   atol=1e-6)
+        np.testing.assert_array_equal(r.predictions, s.predictions)
+        assert r.history["loss"] == pytest.approx(s.history["loss"], abs=1e-6)
+    assert not np.allclose(reused[0].model.get_weights()[0], reused[1].model.get_weights()[0])
 
 
 def test_compare_over_seeds_rejects_bad_arguments():
