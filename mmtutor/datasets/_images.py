@@ -18,10 +18,12 @@ def remove_energy(images: np.ndarray, keep: float) -> np.ndarray:
     flat = images.reshape(n, -1).astype(np.float64)  # (n, pixels)
     mean = flat.mean(axis=0)
     centred = flat - mean
-    _, singular, vt = np.linalg.svd(centred, full_matrices=False)  # vt: (pixels, pixels)
-    energy = np.cumsum(singular**2) / np.sum(singular**2)
+    # Principal axes from the pixel covariance, largest variance first.
+    variance, axes = np.linalg.eigh(centred.T @ centred)  # (pixels,), (pixels, pixels)
+    variance, axes = np.clip(variance[::-1], 0, None), axes[:, ::-1]
+    energy = np.cumsum(variance) / np.sum(variance)
     k = int(np.searchsorted(energy, keep - 1e-12)) + 1 if keep > 0 else 0
-    basis = vt[:k]  # (k, pixels)
+    basis = axes[:, :k].T  # (k, pixels)
     kept = mean + (centred @ basis.T) @ basis  # (n, pixels)
     return kept.reshape(images.shape).astype(np.float32)
 

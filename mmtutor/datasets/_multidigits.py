@@ -29,7 +29,7 @@ SETTINGS = {
     "default": {
         "image_energy": 0.6, "image_noise": 0.15, "occlusion": 3,
         "snr_db": -6.0, "speaker_variability": 1.0,
-        "name_probability": 0.25, "word_dropout": 0.1, "typo_rate": 0.05,
+        "name_probability": 0.3, "word_dropout": 0.1, "typo_rate": 0.05,
     },
 }
 _KNOB_TYPES = {"image_energy": float, "image_noise": float, "occlusion": int, "snr_db": float,

@@ -202,30 +202,32 @@ def _pulse_table(size: int = 2048) -> np.ndarray:
 _PULSE = _pulse_table()
 
 
-def _glottal_source(f0, step, samples, sample_rate, rng):
+def _glottal_source(f0, step, sample_rate, rng):
     """Differentiated Rosenberg glottal pulses at the pitch ``f0`` (n, controls), in Hz.
 
-    The phase advances linearly inside each control step, so the cumulative sum runs at the
+    Returned time-major, ``(controls * step, n)``, the layout the resonator loop reads. The
+    phase advances linearly inside each control step, so the cumulative sum runs at the
     control rate. The slope is per unit of phase, so pulses have unit peak at every pitch.
     """
     n, controls = f0.shape
-    cycles = f0 * (step / sample_rate)  # (n, controls): cycles per control step
-    start = (np.cumsum(cycles, axis=1) - cycles + rng.random((n, 1))) % 1.0
-    within = (np.arange(step) / step).astype(np.float32)  # (step,)
-    phase = (start.astype(np.float32)[:, :, None]
-             + cycles.astype(np.float32)[:, :, None] * within)  # (n, controls, step)
-    index = ((phase % 1.0) * len(_PULSE)).astype(np.intp)
-    return _PULSE[index].reshape(n, controls * step)[:, :samples]
+    cycles = (f0 * (step / sample_rate)).T  # (controls, n): cycles per control step
+    start = (np.cumsum(cycles, axis=0) - cycles + rng.random(n)) % 1.0
+    within = (np.arange(step) / step).astype(np.float32)[None, :, None]  # (1, step, 1)
+    phase = within * cycles.astype(np.float32)[:, None, :]  # (controls, step, n)
+    phase += start.astype(np.float32)[:, None, :]
+    np.remainder(phase, 1.0, out=phase)
+    phase *= len(_PULSE)
+    return _PULSE.take(phase.astype(np.int32)).reshape(controls * step, n)
 
 
 def _cascade(source, formants, bandwidths, sample_rate, step):
     """Three time-varying Klatt resonators in cascade; the loop runs over time only.
 
     Args:
-        source: (n, samples) excitation.
+        source: (samples, n) excitation, time-major.
         formants, bandwidths: (n, controls, 3) in Hz, one control per ``step`` samples.
     """
-    n, samples = source.shape
+    samples, n = source.shape
     t_s = 1.0 / sample_rate
     c = -np.exp(-2 * np.pi * bandwidths * t_s)  # (n, controls, 3)
     b = 2 * np.exp(-np.pi * bandwidths * t_s) * np.cos(2 * np.pi * formants * t_s)
@@ -233,7 +235,7 @@ def _cascade(source, formants, bandwidths, sample_rate, step):
     # Time-major, formant-major copies so each step reads contiguous rows of all examples.
     a, b, c = (np.ascontiguousarray(v.transpose(1, 2, 0), dtype=np.float32)
                for v in (a, b, c))  # (controls, 3, n)
-    x = np.ascontiguousarray(source.T, dtype=np.float32)  # (samples, n)
+    x = source  # (samples, n)
     out = np.empty_like(x)
     prev1 = [np.zeros(n, dtype=np.float32) for _ in range(3)]
     prev2 = [np.zeros(n, dtype=np.float32) for _ in range(3)]
@@ -279,11 +281,13 @@ def synthesize_words(labels, *, seed=0, snr_db=40.0, duration=1.0, sample_rate=S
     rel = np.arange(n_buf) / lengths[:, None]  # (n, n_buf), 0..1 over the word
     wobble = 0.02 * np.sin(2 * np.pi * (rel * rng.uniform(1, 3, (n, 1)) + rng.random((n, 1))))
     f0 = speakers["f0"][:, None] * (1.08 - 0.2 * np.clip(rel, 0, 1) + wobble)
-    source = _glottal_source(f0, step, buffer, sample_rate, rng)  # (n, buffer)
-    breath = rng.random((n, buffer), dtype=np.float32)
-    source += np.float32(0.15) * (breath - np.float32(0.5))
-    by_control(source)[...] *= voicing.astype(np.float32)[:, :, None]
-    voiced = _cascade(source, formants, bandwidths, sample_rate, step)
+    source = _glottal_source(f0, step, sample_rate, rng)  # (buffer, n), time-major
+    breath = rng.random((buffer, n), dtype=np.float32)
+    breath -= np.float32(0.5)
+    breath *= np.float32(0.15)
+    source += breath
+    source.reshape(n_buf, step, n)[...] *= voicing.T.astype(np.float32)[:, None, :]
+    voiced = _cascade(source, formants, bandwidths, sample_rate, step)  # (n, buffer)
     # Scale so that full-voiced stretches have unit RMS, whatever the resonance gains.
     energy = np.einsum("ijk,ijk->ij", by_control(voiced), by_control(voiced))  # (n, n_buf)
     vowel = voicing > 0.9
@@ -294,11 +298,14 @@ def synthesize_words(labels, *, seed=0, snr_db=40.0, duration=1.0, sample_rate=S
         rows = np.flatnonzero(frication[:, b].any(axis=1))
         if rows.size == 0:
             continue
+        # Windows at random offsets into one long stretch of band-passed noise: as random
+        # as filtering noise per example, at a fraction of the cost.
         num, den = filters[name]
-        noise = rng.standard_normal((rows.size, buffer), dtype=np.float32)
-        band = lfilter(num, den, noise, axis=1).astype(np.float32)
-        by_control(band)[...] *= (frication[rows, b] / band.std()).astype(
-            np.float32)[:, :, None]
+        long = lfilter(num, den, rng.standard_normal(16 * buffer))[buffer:]
+        long = (long / long.std()).astype(np.float32)
+        offsets = rng.integers(0, len(long) - buffer, rows.size)
+        band = long[offsets[:, None] + np.arange(buffer)]  # (rows, buffer)
+        by_control(band)[...] *= frication[rows, b].astype(np.float32)[:, :, None]
         voiced[rows] += band
     # Fixed speech level: RMS 0.1 over the word.
     word_len = np.minimum((lengths * step).astype(np.intp), buffer)
