@@ -115,3 +115,12 @@ def test_check_distribution_uses_the_given_fix():
     with pytest.raises(ValueError, match=r"f expects y to hold probabilities.*Received: y with "
                        r"values in \[-1, 2\] and sums in \[1, 1\]\. One-hot them\."):
         v.check_distribution("f", "y", np.array([[-1.0, 2.0]]), "One-hot them")
+
+
+def test_check_distribution_skips_values_inside_a_trace():
+    @tf.function
+    def traced(p):
+        v.check_distribution("f", "y", p, "Fix")
+        return p
+
+    traced(tf.constant([[2.0, 2.0]]))  # would raise eagerly
