@@ -58,6 +58,7 @@ def save_arrays(path: Path, arrays: dict) -> bool:
     try:
         with os.fdopen(fd, "wb") as f:
             np.savez(f, **arrays)
+        os.chmod(tmp, 0o644)  # mkstemp makes files private; a shared data folder needs reads
         os.replace(tmp, path)
         return True
     except OSError:

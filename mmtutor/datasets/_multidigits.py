@@ -37,7 +37,8 @@ _KNOB_TYPES = {"image_energy": float, "image_noise": float, "occlusion": int, "s
                "word_dropout": float, "typo_rate": float}
 _STREAMS = {"split": 0, "image": 1, "audio": 2, "text": 3}  # independent random streams
 
-_MEMORY: dict = {}  # in-process cache: component key -> dict of arrays
+_MEMORY: dict = {}  # in-process cache: component key -> tuple of arrays
+_MEMORY_ITEMS = 16  # components kept (a full default set is 4 components, about 80 MB)
 
 
 @dataclass
@@ -170,7 +171,7 @@ def load_multidigits(*, setting="default", modalities=MODALITIES, seed=0, num_ex
 
     Example:
 
-    >>> data = load_multidigits(num_examples=100)
+    >>> data = load_multidigits(num_examples=100, cache=False)  # cache=False: no disk writes
     >>> sorted(data.train.inputs), len(data.train), len(data.test)
     (['audio', 'image', 'text'], 60, 20)
     >>> data.train.inputs["audio"].shape[1:], data.metadata["vocabulary"][:2]
@@ -284,9 +285,15 @@ def _resolve(name, defaults, given):
 
 
 def _component(kind, spec, disk: Path | None, make):
-    """Return the arrays of one component from memory, disk, or by making them."""
-    key = _key(kind, spec)
+    """Return the arrays of one component from memory, disk, or by making them.
+
+    Disk files are named ``{kind}-{arguments hash}-{code hash}.npz``; writing one removes
+    the files that older code made for the same arguments, so the cache never grows stale.
+    """
+    spec_key, code_key = _key(kind, spec), _code_key()
+    key = f"{spec_key}-{code_key}"
     if key in _MEMORY:
+        _MEMORY[key] = _MEMORY.pop(key)  # most recently used last
         return _MEMORY[key]
     path = disk / f"{kind}-{key}.npz" if disk is not None else None
     stored = _cache.load_arrays(path) if path is not None else None
@@ -294,22 +301,30 @@ def _component(kind, spec, disk: Path | None, make):
         result = tuple(stored[f"a{i}"] for i in range(len(stored)))
     else:
         result = tuple(make())
-        if path is not None:
-            _cache.save_arrays(path, {f"a{i}": a for i, a in enumerate(result)})
+        if path is not None and _cache.save_arrays(path, {f"a{i}": a
+                                                          for i, a in enumerate(result)}):
+            for old in disk.glob(f"{kind}-{spec_key}-*.npz"):
+                if old != path:
+                    old.unlink(missing_ok=True)
     _MEMORY[key] = result
+    while len(_MEMORY) > _MEMORY_ITEMS:  # drop the least recently used
+        _MEMORY.pop(next(iter(_MEMORY)))
     return result
 
 
 def _key(kind, spec) -> str:
-    """A hash of the component's arguments and of the code that makes it, so a new release
-    of the generator never reads an old cache."""
-    digest = hashlib.sha256(json.dumps([kind, spec], sort_keys=True).encode())
+    """A hash of a component's kind and arguments."""
+    return hashlib.sha256(json.dumps([kind, spec], sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _code_key() -> str:
+    """A hash of the code that makes the data, so a new version never reads an old cache."""
+    digest = hashlib.sha256(np.__version__.encode())
     here = Path(__file__).parent
     for module in ("_multidigits.py", "_speech.py", "_captions.py", "_images.py",
                    "_features.py", "_digits.py"):
         digest.update((here / module).read_bytes())
-    digest.update(np.__version__.encode())
-    return digest.hexdigest()[:20]
+    return digest.hexdigest()[:12]
 
 
 def _rng(seed: int, stream: str) -> np.random.Generator:

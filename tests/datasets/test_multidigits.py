@@ -104,6 +104,22 @@ def test_disk_cache_round_trips_and_survives_a_corrupt_file(tmp_path, fresh_memo
     assert not list((tmp_path / "multidigits").glob(".tmp-*"))
 
 
+def test_disk_cache_replaces_files_made_by_older_code(tmp_path, fresh_memory, monkeypatch):
+    load_multidigits(data_dir=tmp_path, modalities="text", **SMALL)
+    monkeypatch.setattr(_multidigits, "_code_key", lambda: "newer-code")
+    _multidigits._MEMORY.clear()
+    load_multidigits(data_dir=tmp_path, modalities="text", **SMALL)
+    names = sorted(p.name for p in (tmp_path / "multidigits").glob("text-*.npz"))
+    assert len(names) == 1 and names[0].endswith("-newer-code.npz")
+
+
+def test_in_process_cache_keeps_a_bounded_number_of_components(fresh_memory, monkeypatch):
+    monkeypatch.setattr(_multidigits, "_MEMORY_ITEMS", 3)
+    for seed in range(3):
+        load_multidigits(modalities="text", seed=seed, cache=False, **SMALL)
+    assert len(_multidigits._MEMORY) == 3  # split and text of the last seed, text of one more
+
+
 def test_returned_arrays_are_copies_of_the_cache():
     a = load_multidigits(**SMALL)
     a.train.inputs["image"][:] = 5.0
