@@ -245,7 +245,11 @@ def remove_modality(inputs, modality, *, rows=None, modalities=None, fill=0.0):
         presence = np.array(inputs["presence"], dtype=np.float32)
     else:
         presence = np.ones((total, len(modalities)), dtype=np.float32)
-    selected = slice(None) if rows is None else np.asarray(rows)
+    if rows is None:
+        selected = slice(None)
+    else:
+        selected = np.asarray(rows)
+        selected = selected if selected.dtype == bool else selected.astype(np.intp)
     removed = np.array(inputs[modality], copy=True)
     removed[selected] = fill
     presence[selected, modalities.index(modality)] = 0.0

@@ -26,13 +26,15 @@ class BimodalAutoencoder(keras.Model):
     alone, which allows cross-modal reconstruction: hear a digit, generate its image
     (:meth:`reconstruct` with ``source="audio"``).
 
-    A zero input means "absent", so give the audio zero mean and unit variance per mel bin
-    (the image is already in ``[0, 1]``). Compile with an optimizer only
+    A zero input means "absent", so the audio is first standardised (``BatchNormalization``
+    over each frame and mel bin, statistics learned during ``fit``) and zeroed after that:
+    an absent clip looks like the average clip. The image, in ``[0, 1]``, is zeroed as it is.
+    Compile with an optimizer only
     (``model.compile(optimizer="adam")``) and fit on the inputs dict alone: the loss is built
     in (:meth:`compute_loss`).
 
     Formula:
-        h = ReLU(W_i x_image) ; ReLU(W_a x_audio),   c = W_c h + b_c,
+        h = ReLU(W_i x_image) ; ReLU(W_a BatchNorm(x_audio)),   c = W_c h + b_c,
         L = 1/N sum_n [ mse(x_image, D_i(c)) + audio_weight * mse(x_audio, D_a(c)) ]
         where mse averages over the pixels (or the frames and mel bins) of one example.
 
@@ -96,6 +98,7 @@ class BimodalAutoencoder(keras.Model):
 
         image_size, audio_size = math.prod(self.image_shape), math.prod(self.audio_shape)
         dense = keras.layers.Dense
+        self.audio_norm = keras.layers.BatchNormalization(momentum=0.9, name="audio_norm")
         self.image_in = dense(hidden_units, activation="relu", name="image_hidden")
         self.audio_in = dense(hidden_units, activation="relu", name="audio_hidden")
         self.code = dense(code_dim, name="shared_code")
@@ -103,7 +106,8 @@ class BimodalAutoencoder(keras.Model):
         self.audio_up = dense(hidden_units, activation="relu", name="audio_decoder_hidden")
         self.image_out = dense(image_size, activation="sigmoid", name="image_output")
         self.audio_out = dense(audio_size, name="audio_output")
-        for layer, size in ((self.image_in, image_size), (self.audio_in, audio_size),
+        for layer, size in ((self.audio_norm, audio_size),
+                            (self.image_in, image_size), (self.audio_in, audio_size),
                             (self.code, 2 * hidden_units), (self.image_up, code_dim),
                             (self.audio_up, code_dim), (self.image_out, hidden_units),
                             (self.audio_out, hidden_units)):
@@ -137,7 +141,8 @@ class BimodalAutoencoder(keras.Model):
         batch = ops.shape(image)[0]
         presence = self._presence(inputs, batch, training)  # (batch, 2)
         image = ops.reshape(image, (batch, -1)) * presence[:, :1]  # (batch, h * w * c)
-        audio = ops.reshape(audio, (batch, -1)) * presence[:, 1:]  # (batch, frames * bins)
+        audio = ops.reshape(audio, (batch, -1))  # (batch, frames * bins)
+        audio = self.audio_norm(audio, training=training) * presence[:, 1:]
         hidden = ops.concatenate([self.image_in(image), self.audio_in(audio)], axis=-1)
         return self.code(hidden)  # (batch, code_dim)
 

@@ -100,19 +100,25 @@ def _pool(x, pooling, prefix):
         raise ValueError(f"unknown pooling {pooling!r}")  # checked by callers first
 
 
-def create_audio_encoder(input_shape, *, embedding_dim=64, units=64, cell="gru",
-                         pooling="last", dropout=0.0, name="audio_encoder"):
+def create_audio_encoder(input_shape, *, embedding_dim=64, units=48, cell="gru",
+                         pooling="attention", conv_filters=32, normalize=True, dropout=0.0,
+                         name="audio_encoder"):
     """A recurrent network over log-mel frames that maps a clip to an embedding vector.
 
-    The RNN reads the spectrogram one frame at a time. ``pooling`` chooses how its outputs
-    become one vector: its last state (``"last"``), the mean over frames (``"mean"``), or
-    attention pooling over frames (``"attention"``, the seed's formula with a learned query,
-    via :class:`~mmtutor.layers.AttentionPooling`), which lets the model weigh the frames
-    where the digit is spoken.
+    Log-mel values sit far from zero (their scale depends on the recording level), so by
+    default a ``BatchNormalization`` layer first standardises each mel bin, with statistics
+    learned during ``fit``. A 1-D convolution over 5 frames with 2x max pooling then turns
+    the frames into half as many local features (a "CRNN" front end: it halves the RNN's
+    steps and makes it robust to noise), and the RNN reads them one step at a time.
+    ``pooling`` chooses how its outputs become one vector: its last state (``"last"``), the
+    mean over steps (``"mean"``), or attention pooling over steps (``"attention"``, the
+    seed's formula with a learned query, via :class:`~mmtutor.layers.AttentionPooling`),
+    which lets the model weigh the frames where the digit is spoken. On the noisy default
+    data the RNN's last state alone (``"last"``) learns far more slowly than the other two.
 
     Formula:
-        h_t = RNN(h_{t-1}, x_t);  pooled = h_T | mean_t h_t | sum_t alpha_t h_t;
-        e = ReLU(W pooled + b)
+        u = MaxPool(ReLU(Conv1D(BatchNorm(x)))),   h_t = RNN(h_{t-1}, u_t),
+        pooled = h_T | mean_t h_t | sum_t alpha_t h_t,   e = ReLU(W pooled + b)
 
     Args:
         input_shape: ``(frames, mel_bins)``; ``frames`` may be None.
@@ -120,6 +126,9 @@ def create_audio_encoder(input_shape, *, embedding_dim=64, units=64, cell="gru",
         units: size of the RNN state.
         cell: ``"gru"`` or ``"lstm"``.
         pooling: ``"last"``, ``"mean"`` or ``"attention"``.
+        conv_filters: filters of the convolutional front end; None (or 0) feeds the frames
+            to the RNN directly.
+        normalize: standardise each mel bin with ``BatchNormalization`` first.
         dropout: dropout rate before the embedding layer.
         name: the model's name.
 
@@ -145,8 +154,17 @@ def create_audio_encoder(input_shape, *, embedding_dim=64, units=64, cell="gru",
     v.check_positive_int(fname, "units", units)
     v.check_option(fname, "cell", cell, ("gru", "lstm"))
     v.check_option(fname, "pooling", pooling, ("last", "mean", "attention"))
+    if conv_filters:
+        v.check_positive_int(fname, "conv_filters", conv_filters)
     inputs = keras.Input(shape, name="audio")
-    x = _recurrent(cell, units, pooling != "last", "audio_rnn")(inputs)
+    x = inputs
+    if normalize:
+        x = keras.layers.BatchNormalization(momentum=0.9, name="audio_norm")(x)  # per mel bin
+    if conv_filters:
+        x = keras.layers.Conv1D(conv_filters, 5, padding="same", activation="relu",
+                                name="audio_conv")(x)  # (batch, frames, conv_filters)
+        x = keras.layers.MaxPooling1D(2, padding="same", name="audio_pool")(x)  # frames / 2
+    x = _recurrent(cell, units, pooling != "last", "audio_rnn")(x)
     if pooling != "last":
         x = _pool(x, pooling, "audio")  # (batch, frames, units) -> (batch, units)
     outputs = _embedding_head(x, embedding_dim, dropout, "audio")
