@@ -194,3 +194,30 @@ def test_load_fsdd_verifies_the_real_sample_of_one_speaker():
     assert fsdd.metadata["speakers"] == ["jackson"]
     assert "500 of 3000" in fsdd.metadata["summary"]
     assert np.bincount(fsdd.test.labels).tolist() == [5] * 10
+
+
+def _write_wav(path, rate=8000, width=2, channels=1, frames=b"\x00\x00" * 100):
+    with wave.open(str(path), "wb") as f:
+        f.setnchannels(channels)
+        f.setsampwidth(width)
+        f.setframerate(rate)
+        f.writeframes(frames)
+    return path
+
+
+def test_read_wav_averages_stereo_and_rejects_other_formats(tmp_path):
+    stereo = np.array([[1000, 3000], [-2000, 0]], dtype="<i2").tobytes()
+    got = _real.read_wav(_write_wav(tmp_path / "s.wav", channels=2, frames=stereo))
+    np.testing.assert_allclose(got, [2000 / 32768, -1000 / 32768])
+    with pytest.raises(ValueError, match=r"read_wav expects 16-bit PCM WAV files"):
+        _real.read_wav(_write_wav(tmp_path / "a.wav", width=1, frames=b"\x80" * 10))
+    with pytest.raises(ValueError, match=r"read_wav expects 8000 Hz recordings.*Resample"):
+        _real.read_wav(_write_wav(tmp_path / "b.wav", rate=16000))
+
+
+def test_fsdd_audio_for_multidigits_needs_every_digit(tmp_path, fake_fsdd):
+    _write(tmp_path / "data" / "fsdd" / "recordings",
+           {k: v for k, v in fake_fsdd.items() if not k.startswith("3_")})
+    with pytest.raises(ValueError, match=r"none of digit 3"):
+        load_multidigits(audio_source="fsdd", modalities="audio", num_examples=60,
+                         data_dir=tmp_path / "data")
