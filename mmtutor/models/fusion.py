@@ -110,7 +110,7 @@ class FusionClassifier(keras.Model):
         hidden_units: size of the head's hidden layer (early and attention fusion).
         dropout: dropout rate in the head.
         encoder_options: optional dict from modality name to extra keyword arguments of its
-            ``create_*_encoder`` function, e.g. ``{"audio": {"pooling": "attention"}}``.
+            ``create_*_encoder`` function, e.g. ``{"audio": {"units": 32, "pooling": "mean"}}``.
         seed: seed of the modality dropout draws.
         **kwargs: base ``keras.Model`` arguments (``name``).
 
