@@ -223,6 +223,9 @@ def load_multidigits(*, setting="default", modalities=MODALITIES, seed=0, num_ex
     if "audio" in modalities:
         spec = {"seed": int(seed), "num_examples": num_examples, "audio_source": audio_source,
                 "snr_db": params["snr_db"], "speaker_variability": params["speaker_variability"]}
+        if audio_source == "fsdd":  # which recordings are at hand changes the pairing
+            from mmtutor.datasets._real import fsdd_fingerprint
+            spec["fsdd"] = fsdd_fingerprint(data_dir)
         arrays["waveforms"], arrays["audio"] = _component("audio", spec, disk, lambda: (
             _make_audio(labels, splits, int(seed), params, audio_source, data_dir)))
         meta["audio_shape"] = tuple(int(d) for d in arrays["audio"].shape[1:])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import logging
 import os
@@ -194,6 +195,16 @@ def _find_recordings(data_dir) -> Path | None:
         if folder.is_dir() and any(p.suffix == ".wav" for p in folder.iterdir()):
             return folder
     return None
+
+
+def fsdd_fingerprint(data_dir=None) -> str:
+    """A short hash of the recordings :func:`load_fsdd` would read (``"release"`` when it
+    would download the whole release), for cache keys."""
+    folder = _find_recordings(data_dir)
+    if folder is None:
+        return "release"
+    names = sorted(p.name for p in folder.iterdir() if p.suffix == ".wav")
+    return hashlib.sha256("\n".join(names).encode()).hexdigest()[:16]
 
 
 def _verify(files, manifest) -> None:

@@ -221,3 +221,20 @@ def test_fsdd_audio_for_multidigits_needs_every_digit(tmp_path, fake_fsdd):
     with pytest.raises(ValueError, match=r"none of digit 3"):
         load_multidigits(audio_source="fsdd", modalities="audio", num_examples=60,
                          data_dir=tmp_path / "data")
+
+
+def test_multidigits_fsdd_cache_follows_the_recordings_at_hand(tmp_path, fake_fsdd):
+    from mmtutor.datasets import _multidigits
+
+    folder = _write(tmp_path / "data" / "fsdd" / "recordings", fake_fsdd)
+    kwargs = {"audio_source": "fsdd", "modalities": "audio", "num_examples": 60,
+              "data_dir": tmp_path / "data"}
+    before = _real.fsdd_fingerprint(tmp_path / "data")
+    first = load_multidigits(**kwargs)
+    for name in [n for n in fake_fsdd if "_bob_" in n]:
+        (folder / name).unlink()
+    assert _real.fsdd_fingerprint(tmp_path / "data") != before
+    _multidigits._MEMORY.clear()
+    second = load_multidigits(**kwargs)
+    assert not np.array_equal(first.train.waveforms, second.train.waveforms)
+    assert _real.fsdd_fingerprint(tmp_path / "empty") == "release"
