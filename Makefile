@@ -6,7 +6,6 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.mmtutor-installed
 
 export TF_CPP_MIN_LOG_LEVEL := 3
-export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
 
 .PHONY: book test lint unit notebooks bench clean
