@@ -68,6 +68,19 @@ def test_project_2d_pca_keeps_the_main_direction():
     assert list(order) in (list(range(12)), list(range(11, -1, -1)))
 
 
+def test_project_2d_none_passes_2d_data_through_and_rejects_3d():
+    x = np.arange(6.0).reshape(3, 2)
+    np.testing.assert_array_equal(plotting.project_2d(x, method="none"), x)
+    with pytest.raises(ValueError, match=r"2-D embeddings for method='none'"):
+        plotting.project_2d(np.ones((3, 3)), method="none")
+
+
+def test_embeddings_use_class_names_in_the_legend():
+    ax = plotting.plot_embeddings(np.eye(4), [0, 1, 0, 1], class_names=["zero", "one"],
+                                  title="codes")
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["zero", "one"]
+
+
 def test_project_2d_rejects_unknown_method():
     with pytest.raises(ValueError, match=r"method to be one of 'pca', 'tsne', 'none'"):
         plotting.project_2d(np.ones((3, 3)), method="umap")
