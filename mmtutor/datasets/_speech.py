@@ -188,7 +188,7 @@ def _control_tracks(labels, speakers, rng, variability, max_controls):
     return formants, bandwidths, voicing, frication, totals
 
 
-def _pulse_table(size: int = 2048) -> np.ndarray:
+def _pulse_table(size: int = 2048) -> np.ndarray:  # size: a power of two
     """One period of the differentiated Rosenberg glottal pulse, sampled at ``size`` phases."""
     frac = np.arange(size) / size
     open_, close = 0.40, 0.16  # opening and closing fractions of the period
@@ -213,11 +213,12 @@ def _glottal_source(f0, step, sample_rate, rng):
     cycles = (f0 * (step / sample_rate)).T  # (controls, n): cycles per control step
     start = (np.cumsum(cycles, axis=0) - cycles + rng.random(n)) % 1.0
     within = (np.arange(step) / step).astype(np.float32)[None, :, None]  # (1, step, 1)
-    phase = within * cycles.astype(np.float32)[:, None, :]  # (controls, step, n)
-    phase += start.astype(np.float32)[:, None, :]
-    np.remainder(phase, 1.0, out=phase)
-    phase *= len(_PULSE)
-    return _PULSE.take(phase.astype(np.int32)).reshape(controls * step, n)
+    size = len(_PULSE)  # a power of two, so "modulo one period" is a bitwise and
+    phase = within * (cycles * size).astype(np.float32)[:, None, :]  # (controls, step, n)
+    phase += (start * size).astype(np.float32)[:, None, :]  # in table entries, >= 0
+    index = phase.astype(np.int32)
+    index &= size - 1
+    return _PULSE.take(index).reshape(controls * step, n)
 
 
 def _cascade(source, formants, bandwidths, sample_rate, step):
