@@ -10,6 +10,7 @@ import numpy as np
 from keras import ops
 
 from mmtutor import _validation as v
+from mmtutor.models.encoders import create_audio_encoder
 
 _NAME = "BimodalAutoencoder"
 
@@ -18,7 +19,8 @@ _NAME = "BimodalAutoencoder"
 class BimodalAutoencoder(keras.Model):
     """An autoencoder with one shared code for an image and an audio clip.
 
-    Each modality has a dense encoder; their outputs are concatenated and compressed into one
+    Each modality has an encoder (dense layers, or for the audio optionally the recurrent
+    :func:`create_audio_encoder`); their outputs are concatenated and compressed into one
     shared code, from which two dense decoders reconstruct *both* modalities. Following
     Ngiam et al. (2011), training hides one input at random: a share ``drop_rate`` of the
     examples has either its image or its audio set to zero (half each), while the targets
@@ -29,12 +31,15 @@ class BimodalAutoencoder(keras.Model):
     A zero input means "absent", so the audio is first standardised (``BatchNormalization``
     over each frame and mel bin, statistics learned during ``fit``) and zeroed after that:
     an absent clip looks like the average clip. The image, in ``[0, 1]``, is zeroed as it is.
-    Compile with an optimizer only
-    (``model.compile(optimizer="adam")``) and fit on the inputs dict alone: the loss is built
-    in (:meth:`compute_loss`).
+    With ``audio_encoder="recurrent"`` the audio goes through the convolutional-recurrent
+    encoder (robust to when in the clip the digit is spoken, which a dense layer over the
+    flattened spectrogram is not), and an absent clip has its embedding set to zero instead.
+    Compile with an optimizer only (``model.compile(optimizer="adam")``) and fit on the
+    inputs dict alone: the loss is built in (:meth:`compute_loss`).
 
     Formula:
-        h = ReLU(W_i x_image) ; ReLU(W_a BatchNorm(x_audio)),   c = W_c h + b_c,
+        h = ReLU(W_i x_image) ; ReLU(W_a BatchNorm(x_audio)),   c = W_c h + b_c
+        (audio_encoder="recurrent": the audio half of h is create_audio_encoder(x_audio)),
         L = 1/N sum_n [ mse(x_image, D_i(c)) + audio_weight * mse(x_audio, D_a(c)) ]
         where mse averages over the pixels (or the frames and mel bins) of one example.
 
@@ -47,6 +52,7 @@ class BimodalAutoencoder(keras.Model):
             default 2/3 gives Ngiam's mix: a third image only, a third audio only, a third
             both.
         audio_weight: weight of the audio term of the loss.
+        audio_encoder: ``"dense"`` (Ngiam's setting, fast) or ``"recurrent"``.
         seed: seed of the zeroing draws.
         **kwargs: base ``keras.Model`` arguments (``name``).
 
@@ -61,8 +67,8 @@ class BimodalAutoencoder(keras.Model):
         ``[0, 1]``) and ``"audio"`` (same shape as the audio input).
 
     Raises:
-        ValueError: for bad shapes, sizes or rates, or inputs without ``"image"`` or
-            ``"audio"``.
+        ValueError: for bad shapes, sizes or rates, an unknown ``audio_encoder``, or inputs
+            without ``"image"`` or ``"audio"``.
 
     Example:
         >>> import numpy as np
@@ -75,7 +81,8 @@ class BimodalAutoencoder(keras.Model):
     """
 
     def __init__(self, image_shape, audio_shape, *, code_dim=32, hidden_units=128,
-                 drop_rate=2 / 3, audio_weight=1.0, seed=None, **kwargs):
+                 drop_rate=2 / 3, audio_weight=1.0, audio_encoder="dense", seed=None,
+                 **kwargs):
         super().__init__(**kwargs)
         self.image_shape = v.check_input_shape(_NAME, image_shape, 3,
                                                "(height, width, channels)")
@@ -89,6 +96,8 @@ class BimodalAutoencoder(keras.Model):
         if audio_weight < 0:
             raise ValueError(v.message(_NAME, "audio_weight >= 0",
                                        f"audio_weight={audio_weight!r}"))
+        v.check_option(_NAME, "audio_encoder", audio_encoder, ("dense", "recurrent"))
+        self.audio_encoder = audio_encoder
         self.code_dim = int(code_dim)
         self.hidden_units = int(hidden_units)
         self.drop_rate = float(drop_rate)
@@ -98,19 +107,22 @@ class BimodalAutoencoder(keras.Model):
 
         image_size, audio_size = math.prod(self.image_shape), math.prod(self.audio_shape)
         dense = keras.layers.Dense
-        self.audio_norm = keras.layers.BatchNormalization(momentum=0.9, name="audio_norm")
         self.image_in = dense(hidden_units, activation="relu", name="image_hidden")
-        self.audio_in = dense(hidden_units, activation="relu", name="audio_hidden")
+        if audio_encoder == "recurrent":
+            self.audio_in = create_audio_encoder(self.audio_shape, embedding_dim=hidden_units)
+        else:
+            self.audio_norm = keras.layers.BatchNormalization(momentum=0.9, name="audio_norm")
+            self.audio_in = dense(hidden_units, activation="relu", name="audio_hidden")
+            self.audio_norm.build((None, audio_size))
+            self.audio_in.build((None, audio_size))
         self.code = dense(code_dim, name="shared_code")
         self.image_up = dense(hidden_units, activation="relu", name="image_decoder_hidden")
         self.audio_up = dense(hidden_units, activation="relu", name="audio_decoder_hidden")
         self.image_out = dense(image_size, activation="sigmoid", name="image_output")
         self.audio_out = dense(audio_size, name="audio_output")
-        for layer, size in ((self.audio_norm, audio_size),
-                            (self.image_in, image_size), (self.audio_in, audio_size),
-                            (self.code, 2 * hidden_units), (self.image_up, code_dim),
-                            (self.audio_up, code_dim), (self.image_out, hidden_units),
-                            (self.audio_out, hidden_units)):
+        for layer, size in ((self.image_in, image_size), (self.code, 2 * hidden_units),
+                            (self.image_up, code_dim), (self.audio_up, code_dim),
+                            (self.image_out, hidden_units), (self.audio_out, hidden_units)):
             layer.build((None, size))
         self.built = True
 
@@ -141,9 +153,13 @@ class BimodalAutoencoder(keras.Model):
         batch = ops.shape(image)[0]
         presence = self._presence(inputs, batch, training)  # (batch, 2)
         image = ops.reshape(image, (batch, -1)) * presence[:, :1]  # (batch, h * w * c)
-        audio = ops.reshape(audio, (batch, -1))  # (batch, frames * bins)
-        audio = self.audio_norm(audio, training=training) * presence[:, 1:]
-        hidden = ops.concatenate([self.image_in(image), self.audio_in(audio)], axis=-1)
+        if self.audio_encoder == "recurrent":
+            audio_hidden = self.audio_in(audio, training=training) * presence[:, 1:]
+        else:
+            audio = ops.reshape(audio, (batch, -1))  # (batch, frames * bins)
+            audio = self.audio_norm(audio, training=training) * presence[:, 1:]
+            audio_hidden = self.audio_in(audio)  # (batch, hidden_units)
+        hidden = ops.concatenate([self.image_in(image), audio_hidden], axis=-1)
         return self.code(hidden)  # (batch, code_dim)
 
     def call(self, inputs, training=None):
@@ -227,5 +243,6 @@ class BimodalAutoencoder(keras.Model):
             "hidden_units": self.hidden_units,
             "drop_rate": self.drop_rate,
             "audio_weight": self.audio_weight,
+            "audio_encoder": self.audio_encoder,
             "seed": self.seed,
         }

@@ -95,3 +95,20 @@ def test_reconstruct_rejects_missing_source_input():
 def test_bimodal_autoencoder_rejects_drop_rate_above_one():
     with pytest.raises(ValueError, match=r"drop_rate in \[0, 1\]"):
         _model(drop_rate=1.5)
+
+
+def test_recurrent_audio_encoder_ignores_an_absent_clip_and_round_trips():
+    model = _model(audio_encoder="recurrent")
+    inputs, _ = _data(3)
+    code = model.encode({"image": inputs["image"]}, source="image")
+    noisy = {"image": inputs["image"], "audio": inputs["audio"] * 9 + 2}
+    np.testing.assert_allclose(model.encode(noisy, source="image"), code, atol=1e-6)
+    assert model.reconstruct({"audio": inputs["audio"]}, source="audio")["image"].shape == (
+        3, 8, 8, 1)
+    clone = BimodalAutoencoder.from_config(model.get_config())
+    assert clone.audio_encoder == "recurrent" and clone.count_params() == model.count_params()
+
+
+def test_bimodal_autoencoder_rejects_unknown_audio_encoder():
+    with pytest.raises(ValueError, match=r"audio_encoder to be one of 'dense', 'recurrent'"):
+        _model(audio_encoder="transformer")
