@@ -3,9 +3,21 @@
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
 from mmtutor import experiments
 from mmtutor.experiments import Run
+
+# Eager mode (below) makes TensorFlow note that tf.data still traces; harmless for these tests.
+pytestmark = pytest.mark.filterwarnings("ignore:Even though the:UserWarning")
+
+
+@pytest.fixture(autouse=True)
+def _eager():
+    """Run these tiny models eagerly: tracing a graph costs more than the training itself."""
+    tf.config.run_functions_eagerly(True)
+    yield
+    tf.config.run_functions_eagerly(False)
 
 
 def _data(n=40, seed=0):
