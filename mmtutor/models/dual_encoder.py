@@ -37,7 +37,9 @@ class DualEncoder(keras.Model):
             :class:`FusionClassifier`), e.g. ``{"image": (8, 8, 1), "audio": (frames, 32)}``.
         projection_dim: size of the shared space.
         embedding_dim: size of each encoder's output before the projection.
-        temperature: ``tau > 0`` of the InfoNCE loss.
+        temperature: ``tau > 0`` of the InfoNCE loss. When the pairs share only a label (as
+            in MultiDigits), a batch holds same-class "negatives" that a sharp softmax pushes
+            apart; ``temperature=0.3`` retrieves the class far better there than 0.1.
         vocabulary_size: number of token ids; required when ``"text"`` is a modality.
         encoder_options: optional dict from modality name to extra keyword arguments of its
             ``create_*_encoder`` function.
