@@ -100,8 +100,8 @@ def test_chapter_says_what_you_learn_and_ends_with_summary_and_exercises(path):
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
 def test_chapter_that_draws_enables_inline_figures(path):
-    """`make book` exports MPLBACKEND=Agg; without `%matplotlib inline` figures never reach the
-    page (the kernel honours MPLBACKEND instead of its inline default)."""
+    """A kernel started with MPLBACKEND set (as many CI systems and shells do) honours it over
+    its inline default, and figures never reach the page; `%matplotlib inline` makes them."""
     code = "\n".join(_source(c) for c in _read_notebook(path)["cells"] if c["cell_type"] == "code")
     if re.search(r"\bplt\.|mmtutor\.plotting|from mmtutor\.plotting import", code):
         assert "%matplotlib inline" in code, f"{path.name} draws figures without the inline backend"
