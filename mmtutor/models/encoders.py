@@ -95,7 +95,10 @@ def _pool(x, pooling, prefix):
     if pooling == "attention":
         return AttentionPooling(name=f"{prefix}_attention")(x)  # (batch, features)
     elif pooling == "mean":
-        return keras.layers.GlobalAveragePooling1D(name=f"{prefix}_mean")(x)  # (batch, f)
+        # A fixed zero query scores every step alike: uniform weights over the real steps, i.e.
+        # the masked mean, and zeros (not GlobalAveragePooling1D's 0/0) for an all-padding row.
+        return AttentionPooling(query_initializer="zeros", trainable=False,
+                                name=f"{prefix}_mean")(x)  # (batch, features)
     else:
         raise ValueError(f"unknown pooling {pooling!r}")  # checked by callers first
 

@@ -1,5 +1,6 @@
 """Per-modality encoders and the single-modality classifier built on them."""
 
+import keras
 import numpy as np
 import pytest
 
@@ -34,6 +35,23 @@ def test_text_encoder_ignores_padding_for_each_pooling(pooling):
     padded = np.array([[3, 5, 0, 0, 0, 0, 0, 0]], dtype="int32")
     np.testing.assert_allclose(np.asarray(longer(padded)), np.asarray(encoder(short)),
                                atol=1e-6)
+
+
+@pytest.mark.parametrize("pooling", ["rnn", "mean", "attention"])
+def test_text_encoder_gives_finite_embedding_for_all_padding_caption(pooling):
+    # A removed text modality arrives as all padding; the embedding must stay finite so that a
+    # presence mask of 0 can cancel it (0 * NaN would stay NaN).
+    encoder = create_text_encoder(10, 4, embedding_dim=3, token_dim=2, units=2, pooling=pooling)
+    empty = np.zeros((2, 4), dtype="int32")
+    assert np.all(np.isfinite(np.asarray(encoder(empty))))
+
+
+def test_text_encoder_mean_pooling_is_the_mean_of_real_token_vectors():
+    encoder = create_text_encoder(10, 4, embedding_dim=3, token_dim=2, pooling="mean")
+    tokens = encoder.get_layer("text_tokens").get_weights()[0]  # (vocabulary, token_dim)
+    pooled = keras.Model(encoder.input, encoder.get_layer("text_mean").output)
+    got = np.asarray(pooled(np.array([[3, 5, 0, 0]], dtype="int32")))
+    np.testing.assert_allclose(got[0], (tokens[3] + tokens[5]) / 2, atol=1e-6)
 
 
 def test_image_encoder_output_shape_and_non_negative_embedding():
