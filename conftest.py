@@ -1,0 +1,39 @@
+"""Settings for every test and doctest (tests/ and the doctests under mmtutor/).
+
+- Data generated or cached during a run goes to a private temporary folder, never to the
+  user's cache: ``MMTUTOR_DATA_DIR`` is set before collection and the folder is removed at
+  the end. (tests/datasets/conftest.py narrows this further to one folder per test.)
+- Hypothesis runs a small, fixed set of examples, so the suite is fast and reproducible.
+"""
+
+import os
+import shutil
+import tempfile
+
+from hypothesis import settings
+
+settings.register_profile("mmtutor", max_examples=20, deadline=None, derandomize=True,
+                          print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "mmtutor"))
+
+_SAVED = {}
+
+
+def pytest_configure(config):
+    folder = tempfile.mkdtemp(prefix="mmtutor-test-data-")
+    for name in ("MMTUTOR_DATA_DIR", "XDG_CACHE_HOME"):
+        _SAVED[name] = os.environ.get(name)
+    os.environ["MMTUTOR_DATA_DIR"] = folder
+    os.environ["XDG_CACHE_HOME"] = os.path.join(folder, "xdg-cache")
+    config._mmtutor_data_dir = folder
+
+
+def pytest_unconfigure(config):
+    folder = getattr(config, "_mmtutor_data_dir", None)
+    for name, value in _SAVED.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
