@@ -51,8 +51,12 @@ def check_option(name: str, arg: str, value, options: Iterable) -> None:
 
 
 def check_type(name: str, arg: str, value, types, what: str) -> None:
-    """Raise ``TypeError`` unless ``value`` is an instance of ``types``."""
-    if not isinstance(value, types) or isinstance(value, bool) and bool not in _as_tuple(types):
+    """Raise ``TypeError`` unless ``value`` is an instance of ``types``.
+
+    ``True`` and ``False`` are ints to Python; they pass only where ``types`` names ``bool``.
+    """
+    is_stray_bool = isinstance(value, bool) and bool not in _as_tuple(types)
+    if not isinstance(value, types) or is_stray_bool:
         raise TypeError(
             message(name, f"{arg} to be {what}", f"{arg}={value!r} of type {type(value).__name__}")
         )
