@@ -96,6 +96,8 @@ class FusionClassifier(keras.Model):
         attention: alpha_m = pi_m exp(a . e_m) / sum_k pi_k exp(a . e_k),  z = sum_m alpha_m e_m,
                    p = softmax(W_2 ReLU(W_1 z + b_1) + b_2)
         where pi_m in {0, 1} marks modality m present.
+        training loss: CE(y, p) + lambda * sum_m pi_m CE(y, softmax(V_m e_m + c_m)) / sum_m pi_m
+        (lambda = auxiliary_weight; averaged over the batch)
 
     Args:
         modalities: dict from modality name (``"image"``, ``"audio"``, ``"text"``; any
@@ -112,6 +114,12 @@ class FusionClassifier(keras.Model):
         encoder_options: optional dict from modality name to extra keyword arguments of its
             ``create_*_encoder`` function, e.g. ``{"audio": {"units": 32, "pooling": "mean"}}``.
         seed: seed of the modality dropout draws.
+        auxiliary_weight: weight ``lambda >= 0`` of an auxiliary loss that also classifies each
+            present modality from its own embedding alone (one softmax head per modality; for
+            late fusion, its own heads). With modality dropout it keeps every encoder as
+            discriminative as a single-modality model's, so the fused model given one
+            modality loses little against that modality's own model. 0 (the default) adds
+            nothing. The auxiliary heads are used only by the loss, never by predictions.
         **kwargs: base ``keras.Model`` arguments (``name``).
 
     Call arguments:
@@ -148,7 +156,8 @@ class FusionClassifier(keras.Model):
 
     def __init__(self, modalities, *, fusion="early", num_classes=10, embedding_dim=64,
                  vocabulary_size=None, late_weights="mean", modality_dropout=0.0,
-                 hidden_units=64, dropout=0.0, encoder_options=None, seed=None, **kwargs):
+                 hidden_units=64, dropout=0.0, encoder_options=None, seed=None,
+                 auxiliary_weight=0.0, **kwargs):
         super().__init__(**kwargs)
         shapes = _check_modalities(modalities)
         v.check_option(_NAME, "fusion", fusion, _FUSIONS)
@@ -158,6 +167,12 @@ class FusionClassifier(keras.Model):
         v.check_positive_int(_NAME, "hidden_units", hidden_units)
         if vocabulary_size is not None:
             v.check_positive_int(_NAME, "vocabulary_size", vocabulary_size)
+        v.check_type(_NAME, "auxiliary_weight", auxiliary_weight, (int, float), "a number >= 0")
+        if auxiliary_weight < 0:
+            raise ValueError(
+                v.message(_NAME, "auxiliary_weight >= 0", f"auxiliary_weight={auxiliary_weight!r}",
+                          "It weighs the per-modality auxiliary loss; 0 turns it off")
+            )
         options = dict(encoder_options or {})
         for key in options:
             v.check_option(_NAME, "each encoder_options key", key, tuple(shapes))
@@ -172,6 +187,7 @@ class FusionClassifier(keras.Model):
         self.dropout = float(dropout)
         self.encoder_options = _jsonable(options)
         self.seed = seed
+        self.auxiliary_weight = float(auxiliary_weight)
 
         num = len(shapes)
         self.encoders = [
@@ -201,6 +217,13 @@ class FusionClassifier(keras.Model):
             self.head_dropout = keras.layers.Dropout(self.dropout, name="head_dropout")
             self.head = keras.layers.Dense(num_classes, activation="softmax", name="head")
             self.head.build((None, hidden_units))
+            if self.auxiliary_weight > 0:
+                self.auxiliary_heads = [keras.layers.Dense(num_classes, activation="softmax",
+                                                           name=f"{m}_auxiliary_head")
+                                        for m in shapes]
+                for head in self.auxiliary_heads:
+                    head.build((None, self.embedding_dim))
+        self._auxiliary_outputs = None
         self.built = True
 
     @property
@@ -251,6 +274,12 @@ class FusionClassifier(keras.Model):
                 )
         else:
             presence = ops.ones((ops.shape(embeddings[0])[0], num), embeddings[0].dtype)
+        if training and self.auxiliary_weight > 0:
+            # Kept for compute_loss, which Keras calls right after this forward pass.
+            heads = self.heads if self.fusion == "late" else self.auxiliary_heads
+            auxiliary = ops.stack([h(e) for h, e in zip(heads, embeddings, strict=True)],
+                                  axis=1)  # (batch, num, classes)
+            object.__setattr__(self, "_auxiliary_outputs", (auxiliary, presence))
         presence = self.dropout_layer(presence, training=training)  # (batch, num)
         if self.fusion == "late":
             probs = ops.stack([head(e) for head, e in zip(self.heads, embeddings, strict=True)],
@@ -270,7 +299,28 @@ class FusionClassifier(keras.Model):
         return self.head(hidden), weights
 
     def call(self, inputs, training=None):
+        object.__setattr__(self, "_auxiliary_outputs", None)
         return self._fuse(inputs, training=training)[0]
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        """The compiled loss, plus ``auxiliary_weight`` times the per-modality auxiliary loss.
+
+        The auxiliary term uses the per-modality predictions of the training forward pass
+        that produced ``y_pred``; it is added only while training, so ``val_loss`` is the
+        compiled loss alone.
+        """
+        loss = super().compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight,
+                                    training=training)
+        stored = self._auxiliary_outputs
+        object.__setattr__(self, "_auxiliary_outputs", None)
+        if not training or stored is None or y is None:
+            return loss
+        auxiliary, presence = stored  # (batch, num, classes), (batch, num)
+        target = ops.one_hot(ops.cast(ops.reshape(y, (-1,)), "int32"), self.num_classes)
+        picked = ops.sum(auxiliary * target[:, None, :], axis=-1)  # (batch, num)
+        errors = -ops.log(ops.clip(picked, 1e-7, 1.0)) * presence  # (batch, num)
+        auxiliary_loss = ops.sum(errors) / ops.maximum(ops.sum(presence), 1.0)
+        return loss + self.auxiliary_weight * ops.cast(auxiliary_loss, loss.dtype)
 
     def modality_weights(self, inputs, *, batch_size=256):
         """Per-example weights of each modality: attention weights, or late-fusion weights.
@@ -318,6 +368,7 @@ class FusionClassifier(keras.Model):
             "dropout": self.dropout,
             "encoder_options": self.encoder_options,
             "seed": self.seed,
+            "auxiliary_weight": self.auxiliary_weight,
         }
 
     @classmethod
