@@ -40,7 +40,24 @@ def _info_nce(a, b, temperature: float, normalize: bool):
     return 0.5 * (a_to_b + b_to_a)  # (batch_size,)
 
 
-def info_nce(a, b, *, temperature=0.1, normalize=True):
+def _label_info_nce(a, b, labels, temperature: float, normalize: bool):
+    """Supervised (label-aware) symmetric InfoNCE: every same-label pair is a positive."""
+    if normalize:
+        a = a / ops.maximum(ops.norm(a, axis=-1, keepdims=True), 1e-12)
+        b = b / ops.maximum(ops.norm(b, axis=-1, keepdims=True), 1e-12)
+    logits = ops.matmul(a, ops.transpose(b)) / temperature  # (batch_size, batch_size)
+    labels = ops.reshape(labels, (-1,))
+    positive = ops.cast(labels[:, None] == labels[None, :], logits.dtype)  # (batch, batch)
+    count = ops.sum(positive, axis=1)  # (batch,): >= 1, the pair itself
+    a_to_b = ops.log_softmax(logits, axis=1)  # row i: a_i against every b_j
+    b_to_a = ops.log_softmax(ops.transpose(logits), axis=1)  # row i: b_i against every a_j
+    # positive is symmetric, so the same mask serves both directions.
+    a_loss = -ops.sum(positive * a_to_b, axis=1) / count  # (batch_size,)
+    b_loss = -ops.sum(positive * b_to_a, axis=1) / count  # (batch_size,)
+    return 0.5 * (a_loss + b_loss)  # (batch_size,)
+
+
+def info_nce(a, b, *, temperature=0.1, normalize=True, labels=None):
     """Symmetric InfoNCE loss between two batches of paired embeddings.
 
     Row ``i`` of ``a`` and row ``i`` of ``b`` are two views of one example (an image and its
@@ -49,9 +66,19 @@ def info_nce(a, b, *, temperature=0.1, normalize=True):
     each ``b_i`` to pick out ``a_i``; the two directions are averaged, so the loss is
     symmetric: ``info_nce(a, b) == info_nce(b, a)``. This is the loss that trains CLIP.
 
+    With ``labels``, the loss becomes label-aware (supervised contrastive, Khosla et al.,
+    2020): every ``b_j`` with the label of ``a_i`` is a positive for ``a_i``, and the loss
+    averages ``-log softmax`` over those positives. This is the right objective when the two
+    views are paired only by their label (an image and *some* recording of the same digit,
+    as in MultiDigits): plain InfoNCE then treats the same-class items of the batch as
+    negatives and pushes apart what retrieval should find.
+
     Formula:
         s_ij = cos(a_i, b_j) / tau  (or a_i . b_j / tau when normalize=False)
         L = 1/(2N) sum_i [ -log softmax_j(s_ij)[i] - log softmax_j(s_ji)[i] ]
+        with labels: P(i) = {j : y_j = y_i},
+        L = 1/(2N) sum_i 1/|P(i)| sum_{p in P(i)} [ -log softmax_j(s_ij)[p]
+                                                   - log softmax_j(s_ji)[p] ]
 
     Args:
         a: embeddings of the first view, shape ``(batch_size, dim)``.
@@ -59,13 +86,15 @@ def info_nce(a, b, *, temperature=0.1, normalize=True):
         temperature: ``tau > 0``; smaller values sharpen the softmax.
         normalize: if True (the default), compare by cosine similarity (rows scaled to unit
             length); if False, by raw dot product.
+        labels: optional integer labels shared by row ``i`` of ``a`` and of ``b``, shape
+            ``(batch_size,)``; when given, every same-label pair counts as a positive.
 
     Returns:
         A scalar tensor, the loss averaged over the batch and both directions.
 
     Raises:
-        ValueError: if ``a`` is not rank 2, ``a`` and ``b`` differ in shape, or
-            ``temperature <= 0``.
+        ValueError: if ``a`` is not rank 2, ``a`` and ``b`` differ in shape, ``labels`` is
+            not one label per row, or ``temperature <= 0``.
         TypeError: if ``temperature`` is not a number.
 
     Example:
@@ -75,12 +104,26 @@ def info_nce(a, b, *, temperature=0.1, normalize=True):
         0.3133
         >>> round(float(info_nce(a, a[::-1], temperature=1.0)), 4)  # log(1 + e^1)
         1.3133
+        >>> # Same label: both columns are positives, the mean of the two values above.
+        >>> round(float(info_nce(a, a[::-1], temperature=1.0, labels=[0, 0])), 4)
+        0.8133
 
     Book: section "sec-shared-representations".
     """
     temperature = _check_temperature("info_nce", temperature)
     a, b = _check_pair("info_nce", a, b)
-    return ops.mean(_info_nce(a, b, temperature, normalize))
+    if labels is None:
+        return ops.mean(_info_nce(a, b, temperature, normalize))
+    labels = ops.convert_to_tensor(labels)
+    shape, rows = v.shape_of(labels), v.shape_of(a)[0]
+    if len(shape) not in (1, 2) or (len(shape) == 2 and shape[1] != 1) or (
+            shape[0] is not None and rows is not None and shape[0] != rows):
+        raise ValueError(
+            v.message("info_nce", "labels of shape (batch_size,), one per row of a and b",
+                      f"labels with shape {v._fmt(shape)} for a with shape "
+                      f"{v._fmt(v.shape_of(a))}")
+        )
+    return ops.mean(_label_info_nce(a, b, labels, temperature, normalize))
 
 
 @keras.saving.register_keras_serializable(package="mmtutor")

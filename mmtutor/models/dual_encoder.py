@@ -28,9 +28,15 @@ class DualEncoder(keras.Model):
     (``model.compile(optimizer="adam")``) and fit on the inputs dict alone; the loss is
     built in (:meth:`compute_loss`).
 
+    With ``positives="labels"`` the model is fit on ``(inputs, labels)`` and trained with the
+    label-aware InfoNCE (``info_nce(..., labels=y)``): every same-label item of the batch is
+    a positive. That is the right objective for data paired only by label, such as
+    MultiDigits, where plain InfoNCE pushes apart same-class items that class-level
+    retrieval should find.
+
     Formula:
         z_a = normalize(P_a E_a(x_a)),  z_b = normalize(P_b E_b(x_b)),
-        L = info_nce(z_a, z_b, temperature=tau)
+        L = info_nce(z_a, z_b, temperature=tau)   (positives="labels": labels=y as well)
 
     Args:
         modalities: dict from exactly two modality names to their input shapes (as for
@@ -43,6 +49,9 @@ class DualEncoder(keras.Model):
         vocabulary_size: number of token ids; required when ``"text"`` is a modality.
         encoder_options: optional dict from modality name to extra keyword arguments of its
             ``create_*_encoder`` function.
+        positives: ``"pairs"`` (the default: row ``i`` of one modality matches only row
+            ``i`` of the other; fit on the inputs alone) or ``"labels"`` (every same-label
+            pair is a positive; fit on ``(inputs, labels)``).
         **kwargs: base ``keras.Model`` arguments (``name``).
 
     Call arguments:
@@ -54,8 +63,9 @@ class DualEncoder(keras.Model):
         ``(batch_size, projection_dim)``.
 
     Raises:
-        ValueError: for a number of modalities other than two, bad shapes or sizes, or a
-            ``temperature <= 0``.
+        ValueError: for a number of modalities other than two, bad shapes or sizes, a
+            ``temperature <= 0``, an unknown ``positives``, or (``positives="labels"``)
+            training without labels.
         TypeError: if ``modalities`` is not a dict.
 
     Example:
@@ -71,7 +81,7 @@ class DualEncoder(keras.Model):
     """
 
     def __init__(self, modalities, *, projection_dim=32, embedding_dim=64, temperature=0.1,
-                 vocabulary_size=None, encoder_options=None, **kwargs):
+                 vocabulary_size=None, encoder_options=None, positives="pairs", **kwargs):
         super().__init__(**kwargs)
         shapes = _check_modalities(modalities, _NAME)
         if len(shapes) != 2:
@@ -82,6 +92,8 @@ class DualEncoder(keras.Model):
         v.check_positive_int(_NAME, "projection_dim", projection_dim)
         v.check_positive_int(_NAME, "embedding_dim", embedding_dim)
         self.temperature = _check_temperature(_NAME, temperature)
+        v.check_option(_NAME, "positives", positives, ("pairs", "labels"))
+        self.positives = positives
         options = dict(encoder_options or {})
         for key in options:
             v.check_option(_NAME, "each encoder_options key", key, tuple(shapes))
@@ -126,9 +138,23 @@ class DualEncoder(keras.Model):
                 for i, m in enumerate(self.modalities)}
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
-        """Symmetric InfoNCE between the two modalities' embeddings (``y`` is not used)."""
+        """Symmetric InfoNCE between the two modalities' embeddings.
+
+        ``y`` (the labels) is used only with ``positives="labels"``, where it is required.
+        """
         a, b = (y_pred[m] for m in self.modalities)
-        return info_nce(a, b, temperature=self.temperature, normalize=False)
+        if self.positives == "pairs":
+            return info_nce(a, b, temperature=self.temperature, normalize=False)
+        elif self.positives == "labels":
+            if y is None:
+                raise ValueError(
+                    v.message(_NAME, "labels y with positives='labels'", "y=None",
+                              "Fit on (inputs, labels): model.fit(inputs, labels)")
+                )
+            return info_nce(a, b, temperature=self.temperature, normalize=False, labels=y)
+        else:
+            raise ValueError(v.message(_NAME, "positives 'pairs' or 'labels'",
+                                       f"positives={self.positives!r}"))
 
     def embed(self, x, *, modality, batch_size=256):
         """Unit-length embeddings of one modality's inputs, for retrieval.
@@ -159,6 +185,7 @@ class DualEncoder(keras.Model):
             "temperature": self.temperature,
             "vocabulary_size": self.vocabulary_size,
             "encoder_options": self.encoder_options,
+            "positives": self.positives,
         }
 
     @classmethod
