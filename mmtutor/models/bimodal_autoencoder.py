@@ -41,6 +41,8 @@ class BimodalAutoencoder(keras.Model):
         h = ReLU(W_i x_image) ; ReLU(W_a BatchNorm(x_audio)),   c = W_c h + b_c
         (audio_encoder="recurrent": the audio half of h is create_audio_encoder(x_audio)),
         L = 1/N sum_n [ mse(x_image, D_i(c)) + audio_weight * mse(x_audio, D_a(c)) ]
+        training inputs: with u ~ U(0, 1), the image is zeroed if u < drop_rate * s and the
+        audio if drop_rate * s <= u < drop_rate  (s = audio_only_share)
         where mse averages over the pixels (or the frames and mel bins) of one example.
 
     Args:
@@ -53,6 +55,10 @@ class BimodalAutoencoder(keras.Model):
             both.
         audio_weight: weight of the audio term of the loss.
         audio_encoder: ``"dense"`` (Ngiam's setting, fast) or ``"recurrent"``.
+        audio_only_share: share of the zeroed examples that keep only their audio (their
+            image is zeroed), in ``[0, 1]``; the others keep only their image. The default
+            0.5 zeroes either input equally often; a larger share trains the audio-to-image
+            path (hear a digit, generate its image) on more examples.
         seed: seed of the zeroing draws.
         **kwargs: base ``keras.Model`` arguments (``name``).
 
@@ -82,17 +88,24 @@ class BimodalAutoencoder(keras.Model):
 
     def __init__(self, image_shape, audio_shape, *, code_dim=32, hidden_units=128,
                  drop_rate=2 / 3, audio_weight=1.0, audio_encoder="dense", seed=None,
-                 **kwargs):
+                 audio_only_share=0.5, **kwargs):
         super().__init__(**kwargs)
         self.image_shape = v.check_input_shape(_NAME, image_shape, 3,
                                                "(height, width, channels)")
         self.audio_shape = v.check_input_shape(_NAME, audio_shape, 2, "(frames, mel_bins)")
         v.check_positive_int(_NAME, "code_dim", code_dim)
         v.check_positive_int(_NAME, "hidden_units", hidden_units)
-        for arg, value in (("drop_rate", drop_rate), ("audio_weight", audio_weight)):
+        for arg, value in (("drop_rate", drop_rate), ("audio_weight", audio_weight),
+                           ("audio_only_share", audio_only_share)):
             v.check_type(_NAME, arg, value, (int, float), "a number")
         if not 0 <= drop_rate <= 1:
             raise ValueError(v.message(_NAME, "drop_rate in [0, 1]", f"drop_rate={drop_rate!r}"))
+        if not 0 <= audio_only_share <= 1:
+            raise ValueError(
+                v.message(_NAME, "audio_only_share in [0, 1]",
+                          f"audio_only_share={audio_only_share!r}",
+                          "It is the share of the zeroed examples that keep only their audio")
+            )
         if audio_weight < 0:
             raise ValueError(v.message(_NAME, "audio_weight >= 0",
                                        f"audio_weight={audio_weight!r}"))
@@ -102,6 +115,7 @@ class BimodalAutoencoder(keras.Model):
         self.hidden_units = int(hidden_units)
         self.drop_rate = float(drop_rate)
         self.audio_weight = float(audio_weight)
+        self.audio_only_share = float(audio_only_share)
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
 
@@ -141,8 +155,9 @@ class BimodalAutoencoder(keras.Model):
             presence = ops.ones((batch, 2))
         if training and self.drop_rate > 0:
             u = keras.random.uniform((batch, 1), seed=self.seed_generator)  # (batch, 1)
-            hide_image = ops.cast(u < self.drop_rate / 2, "float32")
-            hide_audio = ops.cast((u >= self.drop_rate / 2) & (u < self.drop_rate), "float32")
+            cut = self.drop_rate * self.audio_only_share  # u < cut: audio only (image zeroed)
+            hide_image = ops.cast(u < cut, "float32")
+            hide_audio = ops.cast((u >= cut) & (u < self.drop_rate), "float32")
             presence = presence * ops.concatenate([1 - hide_image, 1 - hide_audio], axis=1)
         return presence
 
@@ -245,4 +260,5 @@ class BimodalAutoencoder(keras.Model):
             "audio_weight": self.audio_weight,
             "audio_encoder": self.audio_encoder,
             "seed": self.seed,
+            "audio_only_share": self.audio_only_share,
         }
