@@ -8,9 +8,30 @@
 
 import os
 import shutil
+import sys
 import tempfile
 
-from hypothesis import settings
+# Under `pytest --cov`, coverage's tracer is already running when this file loads, and it is
+# called on every Python line it sees, even in files it does not measure. Importing
+# TensorFlow, Keras and the other third-party libraries runs a great many such lines, so they
+# are imported here with the tracer paused and resumed right after (coverage supports
+# `sys.settrace(sys.gettrace())`). mmtutor itself is imported later, traced, so its own
+# module-level lines still count.
+_tracer = sys.gettrace()
+if _tracer is not None:
+    sys.settrace(None)
+try:
+    import hypothesis  # noqa: F401
+    import keras  # noqa: F401
+    import matplotlib.pyplot  # noqa: F401
+    import sklearn.metrics  # noqa: F401
+    import tensorflow  # noqa: F401
+finally:
+    if _tracer is not None:
+        sys.settrace(_tracer)
+del _tracer
+
+from hypothesis import settings  # noqa: E402
 
 settings.register_profile("mmtutor", max_examples=20, deadline=None, derandomize=True,
                           print_blob=True)
