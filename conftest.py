@@ -16,18 +16,18 @@ import tempfile
 # TensorFlow, Keras and the other third-party libraries runs a great many such lines, so they
 # are imported here with the tracer paused and resumed right after (coverage supports
 # `sys.settrace(sys.gettrace())`). mmtutor itself is imported later, traced, so its own
-# module-level lines still count.
+# module-level lines still count. Without a tracer (e.g. `pytest book/` under nbval, which
+# needs no TensorFlow in this process) nothing is imported early.
 _tracer = sys.gettrace()
 if _tracer is not None:
     sys.settrace(None)
-try:
-    import hypothesis  # noqa: F401
-    import keras  # noqa: F401
-    import matplotlib.pyplot  # noqa: F401
-    import sklearn.metrics  # noqa: F401
-    import tensorflow  # noqa: F401
-finally:
-    if _tracer is not None:
+    try:
+        import hypothesis  # noqa: F401
+        import keras  # noqa: F401
+        import matplotlib.pyplot  # noqa: F401
+        import sklearn.metrics  # noqa: F401
+        import tensorflow  # noqa: F401
+    finally:
         sys.settrace(_tracer)
 del _tracer
 
