@@ -61,10 +61,10 @@ def test_reconstruction_loss_class_equals_function_and_round_trips_config():
     assert isinstance(restored, ReconstructionLoss)
 
 
-def test_reconstruction_loss_trains_in_compile():
+def test_reconstruction_loss_trains_in_compile(compile_built):
     keras.utils.set_random_seed(0)
     model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(4)])
-    model.compile(optimizer="sgd", loss=ReconstructionLoss())
+    compile_built(model, optimizer="sgd", loss=ReconstructionLoss())
     x = np.random.default_rng(0).random((8, 4)).astype("float32")
     history = model.fit(x, x, epochs=3, verbose=0)
     assert history.history["loss"][-1] < history.history["loss"][0]

@@ -51,12 +51,12 @@ def test_autoencoder_keras_save_and_load_give_same_predictions(tmp_path):
                                rtol=1e-6)
 
 
-def test_autoencoder_reconstruction_loss_goes_down():
+def test_autoencoder_reconstruction_loss_goes_down(compile_built):
     keras.utils.set_random_seed(0)
     rng = np.random.default_rng(3)
     x = (rng.random((32, 2)) @ rng.random((2, 16)) / 2).reshape(32, 4, 4, 1)  # rank-2 data
     model = Autoencoder((4, 4, 1), 2, hidden_units=16)
-    model.compile(optimizer=keras.optimizers.Adam(0.02), loss=ReconstructionLoss(),
+    compile_built(model, optimizer=keras.optimizers.Adam(0.02), loss=ReconstructionLoss(),
                   jit_compile=False)
     history = model.fit(x.astype("float32"), x, epochs=10, batch_size=32, verbose=0)
     assert history.history["loss"][-1] < 0.5 * history.history["loss"][0]

@@ -60,10 +60,10 @@ def test_loss_is_mse_of_both_reconstructions_against_clean_inputs():
     assert float(model.compute_loss(x=inputs, y_pred=out)) == pytest.approx(expected, rel=1e-5)
 
 
-def test_training_teaches_audio_to_image_generation(tmp_path):
+def test_training_teaches_audio_to_image_generation(tmp_path, compile_built):
     model = _model()
     inputs, labels = _data()
-    model.compile(optimizer=keras.optimizers.Adam(0.01))
+    compile_built(model, optimizer=keras.optimizers.Adam(0.01))
     history = model.fit(inputs, epochs=15, batch_size=8, verbose=0)
     assert history.history["loss"][-1] < 0.5 * history.history["loss"][0]
     generated = model.reconstruct({"audio": inputs["audio"]}, source="audio")["image"]

@@ -47,15 +47,15 @@ def test_cnn_augmentation_acts_only_in_training():
                                rtol=1e-6)
 
 
-def test_cnn_learns_a_separable_toy_problem():
+def test_cnn_learns_a_separable_toy_problem(compile_built):
     keras.utils.set_random_seed(0)
     rng = np.random.default_rng(3)
     y = rng.integers(0, 2, 64)
     x = rng.random((64, 8, 8, 1)).astype("float32") * 0.2
     x[y == 1, :4] += 0.8  # class 1: bright top half
     model = CNN((8, 8, 1), 2, filters=4, augment=False)
-    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="sparse_categorical_crossentropy",
-                  jit_compile=False)
+    compile_built(model, optimizer=keras.optimizers.Adam(0.01),
+                  loss="sparse_categorical_crossentropy", jit_compile=False)
     model.fit(x, y, epochs=10, batch_size=32, verbose=0)
     assert np.mean(np.asarray(model(x)).argmax(axis=1) == y) > 0.9
 

@@ -46,10 +46,10 @@ def test_dual_encoder_loss_is_info_nce_of_its_embeddings():
     assert float(model.compute_loss(x=inputs, y_pred=out)) == pytest.approx(expected, rel=1e-5)
 
 
-def test_dual_encoder_training_lowers_loss_and_retrieves_the_class(tmp_path):
+def test_dual_encoder_training_lowers_loss_and_retrieves_the_class(tmp_path, compile_built):
     model = _model(temperature=0.2)
     inputs, labels = _paired_data()
-    model.compile(optimizer=keras.optimizers.Adam(0.02))
+    compile_built(model, optimizer=keras.optimizers.Adam(0.02))
     history = model.fit(inputs, epochs=8, batch_size=20, verbose=0)
     assert history.history["loss"][-1] < history.history["loss"][0] - 0.3
     text = model.embed(inputs["text"], modality="text", batch_size=16)

@@ -43,13 +43,13 @@ def test_rnn_keras_save_and_load_give_same_predictions(tmp_path):
     np.testing.assert_allclose(np.asarray(loaded(x)), np.asarray(model(x)), rtol=1e-6)
 
 
-def test_rnn_sequence_labelling_loss_goes_down():
+def test_rnn_sequence_labelling_loss_goes_down(compile_built):
     keras.utils.set_random_seed(0)
     rng = np.random.default_rng(2)
     x = rng.random((16, 5, 2)).astype("float32")
     y = keras.utils.to_categorical((x[..., 0] > 0.5).astype(int), 2)  # label each step
     model = RNN((5, 2), 2, return_sequences=True, units=8)
-    model.compile(optimizer=keras.optimizers.Adam(0.02), loss=SequenceCrossentropy(),
+    compile_built(model, optimizer=keras.optimizers.Adam(0.02), loss=SequenceCrossentropy(),
                   jit_compile=False)
     history = model.fit(x, y, epochs=10, batch_size=8, verbose=0)
     assert history.history["loss"][-1] < 0.8 * history.history["loss"][0]
