@@ -95,7 +95,7 @@ def test_compare_over_seeds_orders_runs_and_takes_per_candidate_options(monkeypa
 
 def test_compare_over_seeds_reusing_graphs_matches_separate_training():
     train, test = _data(), _data(seed=1)
-    options = {"seeds": (0, 1), "epochs": 2, "batch_size": 8, "learning_rate": 0.05}
+    options = {"seeds": (0, 1), "epochs": 2, "batch_size": 20, "learning_rate": 0.05}
     reused = experiments.compare_over_seeds({"a": _make}, train, test, **options)
     separate = experiments.compare_over_seeds({"a": _make}, train, test, reuse_graphs=False,
                                               **options)
