@@ -58,7 +58,7 @@ def test_autoencoder_reconstruction_loss_goes_down(compile_built):
     model = Autoencoder((4, 4, 1), 2, hidden_units=16)
     compile_built(model, optimizer=keras.optimizers.Adam(0.02), loss=ReconstructionLoss(),
                   jit_compile=False)
-    history = model.fit(x.astype("float32"), x, epochs=10, batch_size=32, verbose=0)
+    history = model.fit(x.astype("float32"), x, epochs=5, batch_size=16, verbose=0)
     assert history.history["loss"][-1] < 0.5 * history.history["loss"][0]
 
 

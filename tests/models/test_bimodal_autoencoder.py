@@ -64,7 +64,7 @@ def test_training_teaches_audio_to_image_generation(tmp_path, compile_built):
     model = _model()
     inputs, labels = _data()
     compile_built(model, optimizer=keras.optimizers.Adam(0.01))
-    history = model.fit(inputs, epochs=15, batch_size=8, verbose=0)
+    history = model.fit(inputs, epochs=8, batch_size=4, verbose=0)
     assert history.history["loss"][-1] < 0.5 * history.history["loss"][0]
     generated = model.reconstruct({"audio": inputs["audio"]}, source="audio")["image"]
     rows = generated[..., 0].mean(axis=2)  # (n, 8): brightness of each row

@@ -56,7 +56,7 @@ def test_cnn_learns_a_separable_toy_problem(compile_built):
     model = CNN((8, 8, 1), 2, filters=4, augment=False)
     compile_built(model, optimizer=keras.optimizers.Adam(0.01),
                   loss="sparse_categorical_crossentropy", jit_compile=False)
-    model.fit(x, y, epochs=10, batch_size=32, verbose=0)
+    model.fit(x, y, epochs=3, batch_size=16, verbose=0)  # an epoch costs more than a step
     assert np.mean(np.asarray(model(x)).argmax(axis=1) == y) > 0.9
 
 

@@ -50,7 +50,7 @@ def test_dual_encoder_training_lowers_loss_and_retrieves_the_class(tmp_path, com
     model = _model(temperature=0.2)
     inputs, labels = _paired_data()
     compile_built(model, optimizer=keras.optimizers.Adam(0.02))
-    history = model.fit(inputs, epochs=8, batch_size=20, verbose=0)
+    history = model.fit(inputs, epochs=4, batch_size=10, verbose=0)
     assert history.history["loss"][-1] < history.history["loss"][0] - 0.3
     text = model.embed(inputs["text"], modality="text", batch_size=16)
     image = model.embed(inputs["image"], modality="image")
