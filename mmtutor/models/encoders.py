@@ -104,15 +104,17 @@ def _pool(x, pooling, prefix):
 
 
 def create_audio_encoder(input_shape, *, embedding_dim=64, units=48, cell="gru",
-                         pooling="attention", conv_filters=32, normalize=True, dropout=0.0,
-                         name="audio_encoder"):
+                         pooling="attention", conv_filters=32, pool_size=2, normalize=True,
+                         dropout=0.0, name="audio_encoder"):
     """A recurrent network over log-mel frames that maps a clip to an embedding vector.
 
     Log-mel values sit far from zero (their scale depends on the recording level), so by
     default a ``BatchNormalization`` layer first standardises each mel bin, with statistics
-    learned during ``fit``. A 1-D convolution over 5 frames with 2x max pooling then turns
-    the frames into half as many local features (a "CRNN" front end: it halves the RNN's
-    steps and makes it robust to noise), and the RNN reads them one step at a time.
+    learned during ``fit``. A 1-D convolution over 5 frames with max pooling over
+    ``pool_size`` frames then turns the frames into fewer local features (a "CRNN" front end:
+    it divides the RNN's steps by ``pool_size`` and makes it robust to noise), and the RNN
+    reads them one step at a time. The RNN's cost grows with its number of steps, so a larger
+    ``pool_size`` trains faster, at the price of coarser timing.
     ``pooling`` chooses how its outputs become one vector: its last state (``"last"``), the
     mean over steps (``"mean"``), or attention pooling over steps (``"attention"``, the
     seed's formula with a learned query, via :class:`~mmtutor.layers.AttentionPooling`),
@@ -131,6 +133,8 @@ def create_audio_encoder(input_shape, *, embedding_dim=64, units=48, cell="gru",
         pooling: ``"last"``, ``"mean"`` or ``"attention"``.
         conv_filters: filters of the convolutional front end; None (or 0) feeds the frames
             to the RNN directly.
+        pool_size: frames per max-pooling window after the convolution (ignored without
+            it).
         normalize: standardise each mel bin with ``BatchNormalization`` first.
         dropout: dropout rate before the embedding layer.
         name: the model's name.
@@ -159,6 +163,7 @@ def create_audio_encoder(input_shape, *, embedding_dim=64, units=48, cell="gru",
     v.check_option(fname, "pooling", pooling, ("last", "mean", "attention"))
     if conv_filters:
         v.check_positive_int(fname, "conv_filters", conv_filters)
+    v.check_positive_int(fname, "pool_size", pool_size)
     inputs = keras.Input(shape, name="audio")
     x = inputs
     if normalize:
@@ -166,7 +171,8 @@ def create_audio_encoder(input_shape, *, embedding_dim=64, units=48, cell="gru",
     if conv_filters:
         x = keras.layers.Conv1D(conv_filters, 5, padding="same", activation="relu",
                                 name="audio_conv")(x)  # (batch, frames, conv_filters)
-        x = keras.layers.MaxPooling1D(2, padding="same", name="audio_pool")(x)  # frames / 2
+        x = keras.layers.MaxPooling1D(pool_size, padding="same",
+                                      name="audio_pool")(x)  # (batch, frames / pool_size, f)
     x = _recurrent(cell, units, pooling != "last", "audio_rnn")(x)
     if pooling != "last":
         x = _pool(x, pooling, "audio")  # (batch, frames, units) -> (batch, units)

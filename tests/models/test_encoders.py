@@ -23,6 +23,13 @@ def test_audio_encoder_accepts_lstm_and_variable_length():
     assert tuple(encoder(np.zeros((2, 9, 4), "float32")).shape) == (2, 5)
 
 
+@pytest.mark.parametrize(("pool_size", "steps"), [(2, 5), (4, 3)])
+def test_audio_encoder_pool_size_sets_the_rnn_steps(pool_size, steps):
+    encoder = create_audio_encoder((9, 4), embedding_dim=5, units=3, pool_size=pool_size)
+    assert tuple(encoder.get_layer("audio_pool").output.shape) == (None, steps, 32)
+    assert tuple(encoder(np.zeros((2, 9, 4), "float32")).shape) == (2, 5)
+
+
 @pytest.mark.parametrize("pooling", ["rnn", "mean", "attention"])
 def test_text_encoder_ignores_padding_for_each_pooling(pooling):
     encoder = create_text_encoder(10, 6, embedding_dim=4, token_dim=3, units=3,
@@ -82,6 +89,11 @@ def test_unimodal_classifier_saves_and_loads(tmp_path):
 def test_audio_encoder_rejects_unknown_pooling():
     with pytest.raises(ValueError, match=r"pooling to be one of 'last', 'mean', 'attention'"):
         create_audio_encoder((5, 4), pooling="max")
+
+
+def test_audio_encoder_rejects_non_positive_pool_size():
+    with pytest.raises(ValueError, match=r"create_audio_encoder expects pool_size to be a posit"):
+        create_audio_encoder((5, 4), pool_size=0)
 
 
 def test_image_encoder_rejects_rank_2_input_shape():
