@@ -27,8 +27,17 @@ test: lint unit notebooks
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+# Two worker processes (pytest-xdist), one per core of the machine the budget is set for;
+# `make unit TEST_WORKERS=0` runs everything in one process. nbval is only for `notebooks`.
+# Plain asserts skip pytest's rewriting of every test and plugin module on each run (~4 s
+# over the suite); for a failing test, `make unit TEST_ASSERT=rewrite` shows the compared
+# values of a bare `assert`.
+TEST_WORKERS ?= 2
+TEST_ASSERT ?= plain
+
 unit: $(STAMP)
-	$(BIN)/pytest --cov=mmtutor --cov-report=term-missing:skip-covered --cov-fail-under=90
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadscope -p no:nbval --assert=$(TEST_ASSERT) \
+		--cov=mmtutor --cov-report=term-missing:skip-covered --cov-fail-under=90
 
 notebooks: $(STAMP)
 	$(BIN)/pytest --nbval-lax --nbval-current-env -p no:cov book/

@@ -11,15 +11,35 @@ import shutil
 import sys
 import tempfile
 
+
 # Under `pytest --cov`, coverage's tracer is already running when this file loads, and it is
 # called on every Python line it sees, even in files it does not measure. Importing
 # TensorFlow, Keras and the other third-party libraries runs a great many such lines, so they
 # are imported here with the tracer paused and resumed right after (coverage supports
 # `sys.settrace(sys.gettrace())`). mmtutor itself is imported later, traced, so its own
 # module-level lines still count. Without a tracer (e.g. `pytest book/` under nbval, which
-# needs no TensorFlow in this process) nothing is imported early.
+# needs no TensorFlow in this process) nothing is imported early, nor in pytest-xdist's
+# controller, which runs no tests.
+def _xdist_controller():
+    """True in the process that hands tests out to pytest-xdist workers and runs none itself."""
+    if "PYTEST_XDIST_WORKER" in os.environ:
+        return False
+    args = sys.argv[1:]
+    for i, arg in enumerate(args):
+        if arg in ("-n", "--numprocesses"):
+            value = args[i + 1] if i + 1 < len(args) else "0"
+        elif arg.startswith("--numprocesses="):
+            value = arg.split("=", 1)[1]
+        elif arg.startswith("-n") and len(arg) > 2:
+            value = arg[2:]
+        else:
+            continue
+        return value != "0"  # "-n 0" runs the tests in this process
+    return False
+
+
 _tracer = sys.gettrace()
-if _tracer is not None:
+if _tracer is not None and not _xdist_controller():
     sys.settrace(None)
     try:
         import hypothesis  # noqa: F401
