@@ -206,7 +206,7 @@ def fit_and_evaluate(make_model: Callable[[], keras.Model], train, test, *, seed
         >>> y = np.arange(4).repeat(8)
         >>> make = lambda: keras.Sequential([keras.Input((4,)),
         ...                                  keras.layers.Dense(4, activation="softmax")])
-        >>> run = fit_and_evaluate(make, (x, y), (x, y), epochs=20, learning_rate=0.1)
+        >>> run = fit_and_evaluate(make, (x, y), (x, y), epochs=5, learning_rate=0.5)
         >>> run.accuracy, run.params
         (1.0, 20)
 
