@@ -11,35 +11,18 @@ import shutil
 import sys
 import tempfile
 
-
-# Under `pytest --cov`, coverage's tracer is already running when this file loads, and it is
-# called on every Python line it sees, even in files it does not measure. Importing
-# TensorFlow, Keras and the other third-party libraries runs a great many such lines, so they
-# are imported here with the tracer paused and resumed right after (coverage supports
-# `sys.settrace(sys.gettrace())`). mmtutor itself is imported later, traced, so its own
-# module-level lines still count. Without a tracer (e.g. `pytest book/` under nbval, which
-# needs no TensorFlow in this process) nothing is imported early, nor in pytest-xdist's
-# controller, which runs no tests.
-def _xdist_controller():
-    """True in the process that hands tests out to pytest-xdist workers and runs none itself."""
-    if "PYTEST_XDIST_WORKER" in os.environ:
-        return False
-    args = sys.argv[1:]
-    for i, arg in enumerate(args):
-        if arg in ("-n", "--numprocesses"):
-            value = args[i + 1] if i + 1 < len(args) else "0"
-        elif arg.startswith("--numprocesses="):
-            value = arg.split("=", 1)[1]
-        elif arg.startswith("-n") and len(arg) > 2:
-            value = arg[2:]
-        else:
-            continue
-        return value != "0"  # "-n 0" runs the tests in this process
-    return False
+from hypothesis import settings
 
 
-_tracer = sys.gettrace()
-if _tracer is not None and not _xdist_controller():
+def _import_libraries_untraced():
+    """Import TensorFlow, Keras and the other third-party libraries with any tracer paused.
+
+    Under `pytest --cov`, coverage's tracer is called on every Python line it sees, even in
+    files it does not measure, and importing these libraries runs a great many such lines.
+    Coverage supports pausing it with `sys.settrace(None)` and resuming it with the old
+    tracer. mmtutor itself is imported later, traced, so its own module-level lines count.
+    """
+    tracer = sys.gettrace()
     sys.settrace(None)
     try:
         import hypothesis  # noqa: F401
@@ -48,10 +31,8 @@ if _tracer is not None and not _xdist_controller():
         import sklearn.metrics  # noqa: F401
         import tensorflow  # noqa: F401
     finally:
-        sys.settrace(_tracer)
-del _tracer
+        sys.settrace(tracer)
 
-from hypothesis import settings  # noqa: E402
 
 settings.register_profile("mmtutor", max_examples=20, deadline=None, derandomize=True,
                           print_blob=True)
@@ -67,6 +48,13 @@ def pytest_configure(config):
     os.environ["MMTUTOR_DATA_DIR"] = folder
     os.environ["XDG_CACHE_HOME"] = os.path.join(folder, "xdg-cache")
     config._mmtutor_data_dir = folder
+    # Only a measured run that runs tests here gains from the early import: not `pytest
+    # book/` under nbval (no coverage, no TensorFlow needed in this process), nor
+    # pytest-xdist's controller, which hands the tests to its workers.
+    controller = bool(getattr(config.option, "numprocesses", None)) and not hasattr(
+        config, "workerinput")
+    if getattr(config.option, "cov_source", None) and not controller:
+        _import_libraries_untraced()
 
 
 def pytest_unconfigure(config):
