@@ -7,11 +7,15 @@ test split:
 - ``FusionClassifier`` with early, late and attention fusion, each without and with
   modality dropout, scored with all modalities, with one modality removed (marked absent
   through ``inputs["presence"]``), with only one modality left, and (models trained without
-  modality dropout) with the removed modalities mean-imputed instead. The +dropout models
-  add the per-modality auxiliary loss (``auxiliary_weight``, ``--auxiliary-weight``), and
-  the early-fusion models start their encoders from the same seed's single-modality models
-  (``--init-encoders``; attention fusion trained worse from them, 0.83 against 0.96 with
-  all modalities on seed 0, so it starts from scratch);
+  modality dropout) with the removed modalities mean-imputed instead. The fused models
+  start from the same seed's single-modality encoders and keep them frozen
+  (``--init-encoders``, ``--freeze-encoders``): the fusion and its head learn to combine
+  encoders that already recognise the digit alone, which is what lets a model trained with
+  modality dropout match each single-modality model when given that modality alone (seeds
+  0-2: image-only deficits of 1-3 points frozen, 3-6 fine-tuned or from scratch). The
+  +dropout models add the per-modality auxiliary loss (``auxiliary_weight``,
+  ``--auxiliary-weight``) and stop early on the validation loss averaged over all
+  modalities and each one alone (``--dropout-validation``);
 - a ``DualEncoder`` (image, audio) trained with symmetric InfoNCE, by default label-aware
   (``positives="labels"``, ``--positives``): recall@1 and @5, class and instance level,
   in both directions;
@@ -22,10 +26,17 @@ Each model's wall-clock and CPU seconds are recorded, and the whole run's wall-c
 CPU seconds with the load average at its start and end: on a shared machine the CPU time
 is the number to compare.
 
+These models are too small for TensorFlow to keep two cores busy, so seeds train in
+parallel: ``--workers`` processes (default 2, one per core), each with ``--threads``
+TensorFlow threads (default 1), each tracing every architecture once and then training
+its seeds on those traced twins (see ``Trainer``). ``--workers 1 --threads 0`` runs
+everything in this process with TensorFlow's default threads.
+
 Usage:
     python benchmarks/bench_multimodal.py                 # seeds 0-4
     python benchmarks/bench_multimodal.py --seeds 0 --parts dual   # one part, one seed
     python benchmarks/bench_multimodal.py --seeds 0 --max-epochs 5   # a quick smoke run
+    python benchmarks/bench_multimodal.py --parts classifiers --fusion-models early+dropout
 
 Prints Markdown tables (mean and standard deviation over seeds) and writes every number to
 benchmarks/results/bench_multimodal.json. Targets (issue 5): best fusion >= best single + 8
@@ -38,10 +49,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import platform
 import resource
 import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -50,6 +63,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 from mmtutor.datasets import load_multidigits  # noqa: E402
+from mmtutor.experiments import build_training_state, reset_optimizer  # noqa: E402
 from mmtutor.impute import feature_means, remove_modality  # noqa: E402
 from mmtutor.metrics import accuracy, precision_recall_f1, recall_at_k  # noqa: E402
 from mmtutor.models import (  # noqa: E402
@@ -64,17 +78,21 @@ from mmtutor.models import (  # noqa: E402
 
 MODALITIES = ("image", "audio", "text")
 FUSIONS = ("early", "late", "attention")
+FUSION_MODELS = [f + suffix for f in FUSIONS for suffix in ("", "+dropout")]
 RESULTS = Path(__file__).parent / "results" / "bench_multimodal.json"
 
 
 class Trainer:
     """Train every candidate on one compiled twin across seeds.
 
-    Tracing a training step costs more than training these small models (about 35 s for a
-    fused model on a busy 2-core machine), so each architecture is compiled once: for every
-    seed a fresh model is built (its own initial weights, from ``keras.utils.set_random_seed``)
-    and its weights are copied into the twin, whose optimizer is reset to step 0. Training
-    then runs exactly as on the fresh model.
+    Tracing a training step costs more than training these small models, so each
+    architecture is compiled and traced once per process: for every seed a fresh model is
+    built (its own initial weights, from ``keras.utils.set_random_seed``), its weights are
+    copied into the twin, and the twin's optimizer is reset to step 0
+    (:func:`~mmtutor.experiments.reset_optimizer`). Training then runs exactly as on the
+    fresh model. The twin's optimizer and metric variables are created before its first
+    ``fit`` (:func:`~mmtutor.experiments.build_training_state`), so that first ``fit``
+    traces the step once, not twice.
     """
 
     def __init__(self, args):
@@ -94,19 +112,21 @@ class Trainer:
         if twin is None:
             twin = self.twins[key] = fresh
             twin.compile(optimizer=keras.optimizers.Adam(args.learning_rate), loss=loss)
+            build_training_state(twin, *(train if len(train) == 2 else (train[0], None)))
         else:
             twin.set_weights(fresh.get_weights())
-            for variable in twin.optimizer.variables:  # back to step 0, zero moments
-                if variable.name == "learning_rate":
-                    variable.assign(args.learning_rate)
-                else:
-                    variable.assign(np.zeros(variable.shape, dtype=variable.dtype))
+            reset_optimizer(twin.optimizer, args.learning_rate)
         stop = keras.callbacks.EarlyStopping("val_loss", patience=args.patience,
                                              restore_best_weights=True)
         history = twin.fit(*train, validation_data=validation, epochs=args.max_epochs,
                            batch_size=args.batch_size, callbacks=[stop], verbose=0)
         self.cpu_seconds = time.process_time() - cpu_start
         return twin, time.perf_counter() - start, len(history.history["loss"])
+
+
+def audio_options(args):
+    """``encoder_options`` giving every fused and dual model's audio encoder the pool size."""
+    return {"audio": {"pool_size": args.audio_pool_size}}
 
 
 def scores(y_true, probs):
@@ -141,7 +161,8 @@ def run_seed(seed, data, args, trainer):
     out = {}
 
     encoders = {"image": lambda: create_image_encoder(shapes["image"]),
-                "audio": lambda: create_audio_encoder(shapes["audio"]),
+                "audio": lambda: create_audio_encoder(shapes["audio"],
+                                                  pool_size=args.audio_pool_size),
                 "text": lambda: create_text_encoder(vocabulary_size, shapes["text"][0])}
     single_models = {}
     if "classifiers" in args.parts:
@@ -165,6 +186,19 @@ def run_seed(seed, data, args, trainer):
     return out
 
 
+def only(inputs, modality):
+    """``inputs`` with every modality but ``modality`` marked absent (``remove_modality``)."""
+    for other in MODALITIES:
+        if other != modality:
+            inputs = remove_modality(inputs, other)
+    return inputs
+
+
+def stack(variants):
+    """Concatenate several inputs dicts with the same keys, example-wise."""
+    return {k: np.concatenate([x[k] for x in variants]) for k in variants[0]}
+
+
 def predict_variants(model, variants, batch_size=1024):
     """Class probabilities for several versions of the test inputs in one predict call.
 
@@ -173,9 +207,8 @@ def predict_variants(model, variants, batch_size=1024):
     """
     names = list(variants)
     n = len(next(iter(variants[names[0]].values())))
-    keys = list(variants[names[0]])
-    stacked = {k: np.concatenate([variants[name][k] for name in names]) for k in keys}
-    probs = model.predict(stacked, batch_size=batch_size, verbose=0)
+    probs = model.predict(stack([variants[name] for name in names]), batch_size=batch_size,
+                          verbose=0)
     return {name: probs[i * n:(i + 1) * n] for i, name in enumerate(names)}
 
 
@@ -206,11 +239,8 @@ def run_classifiers(seed, data, args, trainer, out, encoders, single_models):
     variants = {"all": full}
     for m in MODALITIES:
         others = [o for o in MODALITIES if o != m]
-        only = full
-        for other in others:
-            only = remove_modality(only, other)
         variants[f"without {m}"] = remove_modality(full, m)
-        variants[f"only {m}"] = only
+        variants[f"only {m}"] = only(full, m)
         # Mean imputation: the model is told nothing is missing and sees a guess instead.
         variants[f"without {m} imputed"] = imputed(full, [m], fill)
         variants[f"only {m} imputed"] = imputed(full, others, fill)
@@ -218,19 +248,30 @@ def run_classifiers(seed, data, args, trainer, out, encoders, single_models):
     def make(fusion, rate):
         model = FusionClassifier(shapes, fusion=fusion, vocabulary_size=vocabulary_size,
                                  modality_dropout=rate, seed=seed,
-                                 auxiliary_weight=args.auxiliary_weight if rate else 0.0)
+                                 auxiliary_weight=args.auxiliary_weight if rate else 0.0,
+                                 encoder_options=audio_options(args))
         if fusion in args.init_encoders:  # start from the single-modality encoders
             for encoder, m in zip(model.encoders, model.modalities, strict=True):
                 encoder.set_weights(single_models[f"{m} encoder weights"])
+                encoder.trainable = fusion not in args.freeze_encoders
         return model
 
+    # Early stopping of the +dropout models watches what they are trained for: predicting
+    # from all modalities and from each one alone (the validation split four times over).
+    val_all = {**val.inputs, "presence": np.ones((len(val), len(MODALITIES)), "float32")}
+    val_subsets = (stack([val_all, *(only(val_all, m) for m in MODALITIES)]),
+                   np.tile(val.labels, 1 + len(MODALITIES)))
     for fusion in FUSIONS:
         for rate in (0.0, args.modality_dropout):
             key = f"{fusion}" if rate == 0 else f"{fusion}+dropout"
+            if key not in args.fusion_models:
+                continue
             keras.utils.set_random_seed(seed)
+            watched = (val_subsets if rate and args.dropout_validation == "subsets"
+                       else (val.inputs, val.labels))
             model, seconds, epochs = trainer.fit(
                 key, lambda fusion=fusion, rate=rate: make(fusion, rate),
-                (train.inputs, train.labels), (val.inputs, val.labels))
+                (train.inputs, train.labels), watched)
             cpu_seconds = trainer.cpu_seconds
             wanted = {k: x for k, x in variants.items() if rate == 0 or "imputed" not in k}
             probs = {k: scores(y_test, p) for k, p in predict_variants(model, wanted).items()}
@@ -265,7 +306,8 @@ def run_dual(seed, data, args, trainer, out, shapes, pair, single_models):
     x_val = ({m: val.inputs[m] for m in pair}, *([val.labels] if labelled else []))
     dual, seconds, epochs = trainer.fit(
         "dual", lambda: DualEncoder({m: shapes[m] for m in pair}, temperature=args.temperature,
-                                    positives=args.positives),
+                                    positives=args.positives,
+                                    encoder_options=audio_options(args)),
         x_train, x_val, loss=None)
     z = {m: dual.embed(test.inputs[m], modality=m) for m in pair}
     retrieval = {"seconds": seconds, "cpu_seconds": trainer.cpu_seconds, "epochs": epochs,
@@ -456,32 +498,47 @@ def classifier_targets(runs):
     out = {"best single": best_single, "best fusion": best_fusion,
            "fusion gain (points)": mean_std(gaps),
            "fusion gain >= 8 points": bool(np.mean(gaps) >= 8)}
-    for fusion in FUSIONS:
-        for suffix in ("", "+dropout"):
-            key = fusion + suffix
-            drops = {m: mean_std([100 * (r["single"][m]["accuracy"]
-                                         - r["fusion"][key]["only"][m]["accuracy"])
-                                  for r in runs]) for m in MODALITIES}
-            out[f"{key}: only-m deficit vs m's own model (points)"] = drops
-            if suffix:
-                out[f"{key}: every deficit <= 3 points"] = bool(
-                    all(d[0] <= 3 for d in drops.values()))
+    for key in fusions:
+        drops = {m: mean_std([100 * (r["single"][m]["accuracy"]
+                                     - r["fusion"][key]["only"][m]["accuracy"])
+                              for r in runs]) for m in MODALITIES}
+        out[f"{key}: only-m deficit vs m's own model (points)"] = drops
+        if key.endswith("+dropout"):
+            out[f"{key}: every deficit <= 3 points"] = bool(
+                all(d[0] <= 3 for d in drops.values()))
     return out
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
+    parser.add_argument("--workers", type=int, default=2,
+                        help="processes training seeds in parallel (one per core)")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="TensorFlow threads per process (0: TensorFlow's default)")
     parser.add_argument("--max-epochs", type=int, default=30)
     parser.add_argument("--patience", type=int, default=4)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--learning-rate", type=float, default=2e-3)
+    parser.add_argument("--audio-pool-size", type=int, default=2,
+                        help="frames per max-pool window before the audio encoders' GRU "
+                             "(the package default is 2; 4 halves the GRU's steps)")
     parser.add_argument("--modality-dropout", type=float, default=0.5)
+    parser.add_argument("--dropout-validation", choices=["all", "subsets"],
+                        default="subsets",
+                        help="early stopping of the +dropout models: validation loss with all "
+                             "modalities, or averaged over all and each one alone")
     parser.add_argument("--auxiliary-weight", type=float, default=1.0,
                         help="FusionClassifier auxiliary_weight of the +dropout models")
-    parser.add_argument("--init-encoders", nargs="*", choices=FUSIONS, default=["early"],
+    parser.add_argument("--init-encoders", nargs="*", choices=FUSIONS, default=list(FUSIONS),
                         help="fusions whose models start their encoders from the same seed's "
                              "single-modality models (the others start from scratch)")
+    parser.add_argument("--freeze-encoders", nargs="*", choices=FUSIONS, default=list(FUSIONS),
+                        help="of the --init-encoders fusions, those whose encoders stay "
+                             "frozen (only the fusion and the head train)")
+    parser.add_argument("--fusion-models", nargs="+", default=FUSION_MODELS,
+                        choices=FUSION_MODELS, help="which fused models the classifiers "
+                        "part trains (all by default)")
     parser.add_argument("--parts", nargs="+", default=["classifiers", "dual", "bae"],
                         choices=["classifiers", "dual", "bae"])
     # 0.3 rather than CLIP's 0.1: the pairs share only a label, so a batch holds same-class
@@ -506,28 +563,35 @@ def main():
     parser.add_argument("--audio-weight", type=float, default=0.01)  # seed 0: 0.64 vs 0.57 at 0.1
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
+    if not set(args.freeze_encoders) <= set(args.init_encoders):
+        parser.error(f"--freeze-encoders {args.freeze_encoders} must be among --init-encoders "
+                     f"{args.init_encoders}: only encoders started from the single-modality "
+                     "models are frozen")
     if args.bae_init_audio == "single" and (args.bae_audio_encoder != "recurrent"
                                             or args.bae_hidden_units != 64):
         parser.error("--bae-init-audio single needs --bae-audio-encoder recurrent and "
                      "--bae-hidden-units 64 (the audio-only encoder's embedding size)")
 
     start, load_start = time.perf_counter(), os.getloadavg()
-    data = load_multidigits(setting="default")
+    data = load_multidigits(setting="default")  # made once here; the workers read the cache
     print(f"MultiDigits default: {len(data.train)} train, {len(data.validation)} validation, "
-          f"{len(data.test)} test; load {time.perf_counter() - start:.0f} s", flush=True)
-    runs = []
-    trainer = Trainer(args)
-    for seed in args.seeds:
-        runs.append(run_seed(seed, data, args, trainer))
+          f"{len(data.test)} test; load {time.perf_counter() - start:.0f} s; "
+          f"{args.workers} worker process(es)", flush=True)
+    done, worker_cpu = {}, {}
+    for seed, run, pid, cpu_seconds in run_seeds(args):
+        done[seed], worker_cpu[pid] = run, cpu_seconds
+        runs = [done[s] for s in args.seeds if s in done]
         total = time.perf_counter() - start
         usage = resource.getrusage(resource.RUSAGE_SELF)
         cpu_total = usage.ru_utime + usage.ru_stime  # every thread of this process
+        if args.workers > 1:  # the workers' own (still running) processes, each as last seen
+            cpu_total += sum(worker_cpu.values())
         table = tables(runs)
         checks = targets(runs)
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps({  # after every seed, so a cut-short run keeps its seeds
             "arguments": {k: str(x) if isinstance(x, Path) else x for k, x in vars(args).items()},
-            "seeds_done": args.seeds[:len(runs)],
+            "seeds_done": [s for s in args.seeds if s in done],
             "data": {k: data.metadata[k] for k in ("setting", "seed", "audio_shape",
                                                    "text_length", "args")},
             "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
@@ -541,9 +605,52 @@ def main():
     print("Targets:")
     for key, value in checks.items():
         print(f"  {key}: {value}")
-    print(f"Total time: {total:.0f} s wall, {cpu_total:.0f} s CPU (user + system); load "
-          f"average (1, 5, 15 min) {load_start} at the start, {os.getloadavg()} at the end")
+    print(f"Total time: {total:.0f} s wall, {cpu_total:.0f} s CPU (user + system, every "
+          f"process); load average (1, 5, 15 min) {load_start} at the start, "
+          f"{os.getloadavg()} at the end")
     print(f"Wrote {args.out}")
+
+
+_WORKER = {}  # in each process that trains: the data and the trainer, kept across seeds
+
+
+def start_worker(args):
+    """Set up one training process: TensorFlow's thread pools, the data, a trainer."""
+    import tensorflow as tf
+
+    if args.threads:  # before TensorFlow runs its first operation
+        tf.config.threading.set_intra_op_parallelism_threads(args.threads)
+        tf.config.threading.set_inter_op_parallelism_threads(args.threads)
+    _WORKER["data"] = load_multidigits(setting="default")
+    _WORKER["trainer"] = Trainer(args)
+
+
+def run_seed_in_worker(seed):
+    """Train and score one seed; also return the process id and its CPU seconds so far."""
+    trainer = _WORKER["trainer"]
+    run = run_seed(seed, _WORKER["data"], trainer.args, trainer)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return seed, run, os.getpid(), usage.ru_utime + usage.ru_stime
+
+
+def run_seeds(args):
+    """Yield (seed, results, process id, its CPU seconds) as each seed finishes.
+
+    The models are small, so TensorFlow keeps at most about one core busy: with
+    ``--workers 2`` two processes, each with ``--threads`` threads, train two seeds at a time
+    and the two cores work in parallel. Each process traces every architecture once.
+    """
+    if args.workers == 1:
+        start_worker(args)
+        for seed in args.seeds:
+            yield run_seed_in_worker(seed)
+        return
+    context = multiprocessing.get_context("spawn")  # a fresh TensorFlow in each worker
+    with ProcessPoolExecutor(args.workers, mp_context=context, initializer=start_worker,
+                             initargs=(args,)) as pool:
+        futures = [pool.submit(run_seed_in_worker, seed) for seed in args.seeds]
+        for future in as_completed(futures):
+            yield future.result()
 
 
 if __name__ == "__main__":
