@@ -605,9 +605,12 @@ def main():
                      f"{args.init_encoders}: only encoders started from the single-modality "
                      "models are frozen")
     if args.bae_init_audio == "single" and (args.bae_audio_encoder != "recurrent"
-                                            or args.bae_hidden_units != 64):
-        parser.error("--bae-init-audio single needs --bae-audio-encoder recurrent and "
-                     "--bae-hidden-units 64 (the audio-only encoder's embedding size)")
+                                            or args.bae_hidden_units != 64
+                                            or args.audio_pool_size != 2):
+        parser.error("--bae-init-audio single needs --bae-audio-encoder recurrent, "
+                     "--bae-hidden-units 64 and --audio-pool-size 2 (the autoencoder's audio "
+                     "encoder must match the audio-only classifier's); pass "
+                     "--bae-init-audio none to change them")
 
     start, load_start = time.perf_counter(), os.getloadavg()
     data = load_multidigits(setting="default")  # made once here; the workers read the cache
