@@ -91,12 +91,13 @@ class Trainer:
 
     Tracing a training step costs more than training these small models, so each
     architecture is compiled and traced once per process: for every seed a fresh model is
-    built (its own initial weights, from ``keras.utils.set_random_seed``), its weights are
-    copied into the twin, and the twin's optimizer is reset to step 0
-    (:func:`~mmtutor.experiments.reset_optimizer`). Training then runs exactly as on the
-    fresh model. The twin's optimizer and metric variables are created before its first
-    ``fit`` (:func:`~mmtutor.experiments.build_training_state`), so that first ``fit``
-    traces the step once, not twice.
+    built (its own initial weights, from ``keras.utils.set_random_seed``), its variables
+    (weights and the random layers' seed states) are copied into the twin, and the twin's
+    optimizer is reset to step 0 (:func:`~mmtutor.experiments.reset_optimizer`). Training
+    then runs exactly as on the fresh model, so a seed's numbers do not depend on which
+    seeds the process trained before. The twin's optimizer and metric variables are created
+    before its first ``fit`` (:func:`~mmtutor.experiments.build_training_state`), so that
+    first ``fit`` traces the step once, not twice.
     """
 
     def __init__(self, args):
@@ -122,7 +123,10 @@ class Trainer:
             labels = train[1] if len(train) > 1 else None  # None: the loss is built in
             build_training_state(twin, train[0], labels)
         else:
-            twin.set_weights(fresh.get_weights())
+            # Every variable, not only the weights: the random layers' seed states too, so
+            # modality dropout draws as in the fresh model, whatever this process ran before.
+            for variable, value in zip(twin.variables, fresh.variables, strict=True):
+                variable.assign(value)
             reset_optimizer(twin.optimizer, learning_rate)
         stop = keras.callbacks.EarlyStopping("val_loss", patience=patience or args.patience,
                                              restore_best_weights=True)
