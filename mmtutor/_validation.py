@@ -10,8 +10,11 @@ inside a traced ``tf.function`` only static shapes are checked, so training step
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Iterable
 
+import keras
 import numpy as np
 import tensorflow as tf
 
@@ -36,7 +39,8 @@ def is_eager(*tensors) -> bool:
     """True when values can be inspected: NumPy data, or eager tensors outside a trace."""
     if not tf.executing_eagerly():
         return False
-    return all(not isinstance(t, tf.Tensor) or hasattr(t, "numpy") for t in tensors)
+    return all((not isinstance(t, tf.Tensor) or hasattr(t, "numpy"))
+               and not isinstance(t, keras.KerasTensor) for t in tensors)
 
 
 def check_option(name: str, arg: str, value, options: Iterable) -> None:
@@ -71,6 +75,112 @@ def check_positive_int(name: str, arg: str, value) -> None:
         )
 
 
+def check_real(name: str, arg: str, value, *, minimum=None, maximum=None, strict: bool = False,
+               strict_minimum: bool | None = None, strict_maximum: bool | None = None,
+               fix: str = "") -> float:
+    """Return ``value`` as a Python float, raising unless it is a real number in range.
+
+    Any real number passes: Python ``int`` and ``float``, NumPy integer and floating scalars;
+    booleans, strings, arrays, NaN and infinities do not. ``minimum`` and ``maximum`` are
+    inclusive bounds; ``strict=True`` excludes both, and ``strict_minimum`` or
+    ``strict_maximum`` (when not ``None``) decide for one bound alone. For example
+    ``minimum=0, strict=True`` is "> 0" and ``minimum=0, maximum=1, strict_maximum=True`` is
+    "in [0, 1)".
+
+    Raises:
+        TypeError: if ``value`` is not a real number (the message names its type).
+        ValueError: if ``value`` is NaN, infinite, or out of range.
+    """
+    low_open = strict if strict_minimum is None else strict_minimum
+    high_open = strict if strict_maximum is None else strict_maximum
+    what = f"{arg} to be a real number{_range_text(minimum, maximum, low_open, high_open)}"
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(
+            message(name, what, f"{arg}={value!r} of type {type(value).__name__}",
+                    fix or "Pass a Python int or float (or a NumPy number)")
+        )
+    try:
+        number = float(value)
+    except OverflowError:  # an int too large for a float
+        number = math.inf
+    too_low = minimum is not None and (number <= minimum if low_open else number < minimum)
+    too_high = maximum is not None and (number >= maximum if high_open else number > maximum)
+    if not math.isfinite(number) or too_low or too_high:
+        raise ValueError(message(name, what, f"{arg}={value!r}", fix))
+    return number
+
+
+def _range_text(minimum, maximum, low_open: bool, high_open: bool) -> str:
+    if minimum is not None and maximum is not None:
+        return (f" in {'(' if low_open else '['}{minimum:g}, {maximum:g}"
+                f"{')' if high_open else ']'}")
+    if minimum is not None:
+        return f" {'>' if low_open else '>='} {minimum:g}"
+    if maximum is not None:
+        return f" {'<' if high_open else '<='} {maximum:g}"
+    return ""
+
+
+def check_array(name: str, arg: str, x, *, what: str = "", finite: bool = False,
+                allow_empty: bool = True) -> None:
+    """Raise unless ``x`` is numeric array data: an array, a tensor, or (nested) numbers.
+
+    Booleans, integers and floats pass; strings, ``None``, objects and ragged lists raise
+    ``TypeError``. Where values can be inspected (NumPy data, eager tensors; see
+    :func:`is_eager`), ``finite=True`` also rejects NaN and infinities and
+    ``allow_empty=False`` rejects arrays with no values, each with a ``ValueError``.
+    ``what`` is the expected shape in the docstring's notation, e.g. ``"(batch_size, dim)"``.
+    """
+    expects = f"{arg} to be a numeric array or tensor" + (f", {what}" if what else "")
+    dtype = _numeric_dtype(x)
+    if dtype is None:
+        if isinstance(x, np.ndarray):
+            received = f"{arg} with dtype {x.dtype} and shape {_fmt(x.shape)}"
+        else:
+            text = repr(x)
+            text = text if len(text) <= 60 else text[:57] + "..."
+            received = f"{arg}={text} of type {type(x).__name__}"
+        raise TypeError(
+            message(name, expects, received, "Pass a NumPy array, a tensor or a (nested) list "
+                    "of numbers, with the same length in every row")
+        )
+    if (finite or not allow_empty) and is_eager(x):
+        values = np.asarray(x)
+        if not allow_empty and values.size == 0:
+            raise ValueError(
+                message(name, f"{arg} to be non-empty" + (f", {what}" if what else ""),
+                        f"{arg} with shape {_fmt(values.shape)}", "Pass at least one example")
+            )
+        if finite and values.dtype.kind == "f":
+            bad = ~np.isfinite(values)
+            if bad.any():
+                nan = int(np.isnan(values).sum())
+                first = tuple(int(i) for i in np.argwhere(bad)[0])
+                raise ValueError(
+                    message(name, f"{arg} to hold finite values",
+                            f"{arg} with {nan} NaN and {int(bad.sum()) - nan} infinite "
+                            f"values among {values.size} (the first at index {first})",
+                            "Drop or impute the non-finite values first (e.g. "
+                            "mmtutor.impute.mean_fill); NaN outputs often mean that "
+                            "training diverged")
+                )
+
+
+def _numeric_dtype(x) -> str | None:
+    """The dtype name of numeric array data (bool, int, uint, float), else ``None``."""
+    if x is None or isinstance(x, (str, bytes)):
+        return None
+    dtype = getattr(x, "dtype", None)
+    if dtype is None or not hasattr(x, "shape"):
+        try:
+            dtype = np.asarray(x).dtype
+        except (ValueError, TypeError):  # ragged lists, unconvertible objects
+            return None
+    dtype_name = str(getattr(dtype, "name", dtype))
+    numeric = dtype_name == "bool" or dtype_name.startswith(("float", "int", "uint", "bfloat"))
+    return dtype_name if numeric else None
+
+
 def check_rank(name: str, arg: str, x, ranks, what: str, fix: str = "") -> None:
     """Raise ``ValueError`` unless ``x`` has one of ``ranks`` (an int or a tuple of ints)."""
     ranks = _as_tuple(ranks)
@@ -99,6 +209,11 @@ def check_probabilities(name: str, arg: str, p, axis: int = -1, atol: float = 1e
 
     Only checked eagerly; a traced call skips it.
     """
+    _check_sums(name, arg, p, axis, atol,
+                "If these are logits (raw scores before softmax), pass from_logits=True")
+
+
+def _check_sums(name: str, arg: str, p, axis: int, atol: float, fix: str) -> None:
     if not is_eager(p):
         return
     values = np.asarray(p, dtype=np.float64)
@@ -109,13 +224,13 @@ def check_probabilities(name: str, arg: str, p, axis: int = -1, atol: float = 1e
         raise ValueError(
             message(name, f"{arg} to hold probabilities: values in [0, 1] that sum to 1 over the "
                     "last axis", f"{arg} with values in [{values.min():.4g}, {values.max():.4g}] "
-                    f"and sums in [{sums.min():.4g}, {sums.max():.4g}]",
-                    "If these are logits (raw scores before softmax), pass from_logits=True")
+                    f"and sums in [{sums.min():.4g}, {sums.max():.4g}]", fix)
         )
 
 
 def check_labels(name: str, arg: str, y, num_classes: int | None = None) -> np.ndarray:
     """Return ``y`` as a 1-D int64 array, raising if it is not integer labels in range."""
+    check_array(name, arg, y, what="integer class labels of shape (batch_size,)", finite=True)
     values = np.asarray(y)
     if values.ndim != 1:
         raise ValueError(
@@ -182,15 +297,4 @@ def check_input_shape(name: str, value, rank: int | None, what: str, fix: str = 
 
 def check_distribution(name: str, arg: str, p, fix: str, atol: float = 1e-3) -> None:
     """Like ``check_probabilities`` but with a caller-chosen fix (e.g. for targets)."""
-    if not is_eager(p):
-        return
-    values = np.asarray(p, dtype=np.float64)
-    if values.size == 0:
-        return
-    sums = values.sum(axis=-1)
-    if values.min() < -atol or values.max() > 1 + atol or np.abs(sums - 1).max() > atol:
-        raise ValueError(
-            message(name, f"{arg} to hold probabilities: values in [0, 1] that sum to 1 over the "
-                    "last axis", f"{arg} with values in [{values.min():.4g}, {values.max():.4g}] "
-                    f"and sums in [{sums.min():.4g}, {sums.max():.4g}]", fix)
-        )
+    _check_sums(name, arg, p, -1, atol, fix)

@@ -14,8 +14,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from mmtutor import _validation as v
-
-_MODALITIES = ("image", "audio", "text")
+from mmtutor.modalities import MODALITIES, ordered
 
 
 def feature_means(x):
@@ -165,7 +164,8 @@ def autoencoder_impute(x, autoencoder, *, means=None, iterations=3, batch_size=2
         A float32 copy of ``x`` without NaN.
 
     Raises:
-        ValueError: if ``iterations`` is not positive or the reconstruction has another shape.
+        ValueError: if ``iterations`` or ``batch_size`` is not positive, or the
+            reconstruction has another shape.
 
     Example:
         >>> double_first = lambda batch: np.repeat(batch[:, :1], 2, axis=1)  # a toy "decoder"
@@ -176,6 +176,7 @@ def autoencoder_impute(x, autoencoder, *, means=None, iterations=3, batch_size=2
     Book: section "sec-missing-modalities".
     """
     v.check_positive_int("autoencoder_impute", "iterations", iterations)
+    v.check_positive_int("autoencoder_impute", "batch_size", batch_size)
     original = np.asarray(x, dtype=np.float32)
     observed = ~np.isnan(original)
     filled = mean_fill(original, means=means)
@@ -214,8 +215,9 @@ def remove_modality(inputs, modality, *, rows=None, modalities=None, fill=0.0):
         A new dict; ``inputs`` is not changed.
 
     Raises:
-        TypeError: if ``inputs`` is not a dict.
-        ValueError: if ``modality`` is not in ``modalities`` or not in ``inputs``.
+        TypeError: if ``inputs`` is not a dict, or ``fill`` is not a real number.
+        ValueError: if ``modality`` is not in ``modalities`` or not in ``inputs``, or
+            ``fill`` is NaN or infinite.
 
     Example:
         >>> inputs = {"image": np.ones((2, 8, 8, 1)), "audio": np.ones((2, 5, 32))}
@@ -232,8 +234,10 @@ def remove_modality(inputs, modality, *, rows=None, modalities=None, fill=0.0):
     if not isinstance(inputs, Mapping):
         raise TypeError(v.message(name, "inputs to be a dict keyed by modality name",
                                   f"inputs of type {type(inputs).__name__}"))
+    fill = v.check_real(name, "fill", fill, fix="Missing inputs are filled with a finite "
+                        "number, such as 0.0, so that no NaN reaches the model")
     if modalities is None:
-        modalities = tuple(m for m in _MODALITIES if m in inputs)
+        modalities = ordered(m for m in inputs if m in MODALITIES)
     modalities = tuple(modalities)
     v.check_option(name, "modality", modality, modalities)
     if modality not in inputs:

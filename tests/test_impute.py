@@ -88,3 +88,29 @@ def test_remove_modality_follows_the_given_modality_order():
 def test_remove_modality_rejects_unknown_modality():
     with pytest.raises(ValueError, match=r"remove_modality expects modality to be one of"):
         remove_modality({"image": np.ones((2, 1))}, "audio")
+
+
+def test_remove_modality_orders_presence_columns_by_the_shared_vocabulary():
+    from mmtutor import impute, modalities
+
+    assert not hasattr(impute, "_MODALITIES")  # no private copy of the vocabulary
+    assert impute.MODALITIES is modalities.MODALITIES
+    inputs = {"text": np.ones((2, 1)), "presence_note": None, "image": np.ones((2, 1))}
+    out = remove_modality(inputs, "text", rows=[1])
+    np.testing.assert_array_equal(out["presence"], [[1, 1], [1, 0]])  # image, then text
+
+
+@pytest.mark.parametrize("fill", [np.float32(0.5), np.int64(2), 0.5])
+def test_remove_modality_takes_any_real_fill(fill):
+    out = remove_modality({"audio": np.ones((2, 3))}, "audio", rows=[0], fill=fill)
+    np.testing.assert_array_equal(out["audio"][0], [float(fill)] * 3)
+
+
+def test_remove_modality_refuses_fills_that_are_not_finite_numbers():
+    inputs = {"audio": np.ones((2, 3))}
+    with pytest.raises(TypeError, match=r"remove_modality expects fill to be a real number\. "
+                       r"Received: fill=True of type bool\. Missing inputs are filled"):
+        remove_modality(inputs, "audio", fill=True)
+    with pytest.raises(ValueError, match=r"remove_modality expects fill to be a real number\. "
+                       r"Received: fill=nan\."):
+        remove_modality(inputs, "audio", fill=np.nan)

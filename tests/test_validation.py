@@ -124,3 +124,90 @@ def test_check_distribution_skips_values_inside_a_trace():
         return p
 
     traced(tf.constant([[2.0, 2.0]]))  # would raise eagerly
+
+
+@pytest.mark.parametrize("value", [0.5, 1, np.float32(0.5), np.float64(0.25), np.int8(1),
+                                   np.uint16(1)])
+def test_check_real_accepts_python_and_numpy_numbers_and_returns_a_float(value):
+    got = v.check_real("f", "x", value, minimum=0, maximum=1)
+    assert type(got) is float and got == float(value)
+
+
+@pytest.mark.parametrize("value", [True, np.bool_(False), "0.5", None, [0.5], np.array(0.5)])
+def test_check_real_rejects_non_numbers_with_their_type(value):
+    with pytest.raises(TypeError, match=r"^f expects x to be a real number\. Received: x=.* of "
+                       r"type \w+\. Pass a Python int or float \(or a NumPy number\)\.$"):
+        v.check_real("f", "x", value)
+
+
+@pytest.mark.parametrize(("kwargs", "text", "good", "bad"), [
+    ({"minimum": 0, "strict": True}, "> 0", [1e-9, 5], [0, -1]),
+    ({"minimum": 0}, ">= 0", [0, 5], [-1e-9]),
+    ({"maximum": 1, "strict": True}, "< 1", [0.999, -5], [1]),
+    ({"minimum": 0, "maximum": 1, "strict_maximum": True}, r"in \[0, 1\)", [0, 0.5], [1, -0.1]),
+    ({"minimum": 0, "maximum": 1, "strict_minimum": True}, r"in \(0, 1\]", [1, 0.5], [0, 1.1]),
+    ({"minimum": 0, "maximum": 1, "strict": True}, r"in \(0, 1\)", [0.5], [0, 1]),
+    ({"minimum": 0.5, "maximum": 2.5}, r"in \[0\.5, 2\.5\]", [0.5, 2.5], [0.4, 2.6]),
+])
+def test_check_real_ranges(kwargs, text, good, bad):
+    for value in good:
+        assert v.check_real("f", "rate", value, **kwargs) == value
+    for value in bad:
+        with pytest.raises(ValueError, match=rf"^f expects rate to be a real number {text}\. "
+                           rf"Received: rate={value!r}\. Fix it\.$"):
+            v.check_real("f", "rate", value, fix="Fix it", **kwargs)
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), -np.inf, 10**400])
+def test_check_real_rejects_nan_and_infinity(value):
+    with pytest.raises(ValueError, match=r"f expects x to be a real number\. Received: x="):
+        v.check_real("f", "x", value)
+
+
+@pytest.mark.parametrize("x", [[1, 2], [[1.0], [2.0]], np.zeros((2, 0)), np.array([True]),
+                               tf.zeros((2, 3), dtype=tf.int8), np.float32(1.0), 3])
+def test_check_array_accepts_numeric_data(x):
+    v.check_array("f", "x", x)
+
+
+@pytest.mark.parametrize(("x", "received"), [
+    ("abc", r"x='abc' of type str"),
+    (None, r"x=None of type NoneType"),
+    ([[1, 2], [3]], r"x=\[\[1, 2\], \[3\]\] of type list"),
+    ({"a": 1}, r"x=\{'a': 1\} of type dict"),
+    (np.array(["a", "b"]), r"x with dtype <U1 and shape \(2,\)"),
+    (np.array([object()]), r"x with dtype object and shape \(1,\)"),
+    (tf.constant(["a"]), r"x=.* of type EagerTensor"),
+])
+def test_check_array_names_what_it_received(x, received):
+    with pytest.raises(TypeError, match=rf"^f expects x to be a numeric array or tensor, "
+                       rf"\(n, d\)\. Received: {received}\. Pass a NumPy array"):
+        v.check_array("f", "x", x, what="(n, d)")
+
+
+def test_check_array_checks_values_only_when_asked_and_eager():
+    v.check_array("f", "x", [np.nan, np.inf])  # finite=False by default
+    v.check_array("f", "x", [])  # allow_empty=True by default
+    with pytest.raises(ValueError, match=r"^f expects x to hold finite values\. Received: x "
+                       r"with 1 NaN and 2 infinite values among 4 \(the first at index "
+                       r"\(0, 1\)\)\. Drop or impute"):
+        v.check_array("f", "x", [[1.0, np.inf], [np.nan, -np.inf]], finite=True)
+    with pytest.raises(ValueError, match=r"^f expects x to be non-empty\. Received: x with "
+                       r"shape \(0, 3\)\. Pass at least one example\.$"):
+        v.check_array("f", "x", np.zeros((0, 3)), allow_empty=False)
+    v.check_array("f", "x", np.array([1, 2]), finite=True, allow_empty=False)
+
+    @tf.function
+    def traced(x):
+        v.check_array("f", "x", x, finite=True)  # no value check inside a trace
+        return x
+
+    traced(tf.constant([np.nan]))
+
+
+def test_check_labels_rejects_non_finite_and_string_labels():
+    with pytest.raises(ValueError, match=r"f expects y to hold finite values"):
+        v.check_labels("f", "y", [0.0, np.inf])
+    with pytest.raises(TypeError, match=r"f expects y to be a numeric array or tensor, integer "
+                       r"class labels"):
+        v.check_labels("f", "y", ["0", "1"])

@@ -13,12 +13,13 @@
 from mmtutor.datasets._describe import describe
 from mmtutor.datasets._digits import load_digits
 from mmtutor.datasets._features import log_mel_spectrogram
+from mmtutor.datasets._mnist import load_mnist
 from mmtutor.datasets._multidigits import (
     MultiDigits,
     MultiDigitsSplit,
     load_multidigits,
 )
-from mmtutor.datasets._real import FSDD, FSDDSplit, load_fsdd, load_mnist
+from mmtutor.datasets._real import FSDD, FSDDSplit, load_fsdd
 from mmtutor.datasets._speech import synthesize_speech
 
 __all__ = [

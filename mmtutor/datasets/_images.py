@@ -5,21 +5,25 @@ from __future__ import annotations
 import numpy as np
 
 
-def remove_energy(images: np.ndarray, keep: float) -> np.ndarray:
+def remove_energy(images: np.ndarray, keep: float, *, fit: np.ndarray | None = None
+                  ) -> np.ndarray:
     """Project images on the leading principal components that hold ``keep`` of the variance.
 
-    The principal components are fitted on ``images`` themselves (no labels are used). The
-    mean image is kept, so ``keep=0`` leaves only the average digit and ``keep=1`` changes
-    nothing.
+    The mean image and the principal components are fitted on ``fit`` (default: ``images``
+    themselves; no labels are used). Pass the training images as ``fit``, so that held-out
+    images never shape the projection. The mean image is kept, so ``keep=0`` leaves only the
+    average digit and ``keep=1`` changes nothing.
     """
     if keep >= 1.0:
         return images.copy()
     n = len(images)
-    flat = images.reshape(n, -1).astype(np.float64)  # (n, pixels)
-    mean = flat.mean(axis=0)
-    centred = flat - mean
+    fit = images if fit is None else fit
+    fit_flat = fit.reshape(len(fit), -1).astype(np.float64)  # (n_fit, pixels)
+    mean = fit_flat.mean(axis=0)
+    fit_centred = fit_flat - mean
+    centred = images.reshape(n, -1).astype(np.float64) - mean  # (n, pixels)
     # Principal axes from the pixel covariance, largest variance first.
-    variance, axes = np.linalg.eigh(centred.T @ centred)  # (pixels,), (pixels, pixels)
+    variance, axes = np.linalg.eigh(fit_centred.T @ fit_centred)  # (pixels,), (pixels, pixels)
     variance, axes = np.clip(variance[::-1], 0, None), axes[:, ::-1]
     energy = np.cumsum(variance) / np.sum(variance)
     k = int(np.searchsorted(energy, keep - 1e-12)) + 1 if keep > 0 else 0
@@ -29,10 +33,11 @@ def remove_energy(images: np.ndarray, keep: float) -> np.ndarray:
 
 
 def degrade_images(images: np.ndarray, rng: np.random.Generator, *, energy: float,
-                   noise: float, occlusion: int) -> np.ndarray:
-    """PCA energy removal, Gaussian pixel noise of std ``noise``, one ``occlusion``-pixel
-    square patch at a random place per image; clipped back to [0, 1]."""
-    out = remove_energy(images, energy)
+                   noise: float, occlusion: int, fit: np.ndarray | None = None) -> np.ndarray:
+    """PCA energy removal (fitted on ``fit``, default ``images``), Gaussian pixel noise of
+    std ``noise``, one ``occlusion``-pixel square patch at a random place per image; clipped
+    back to [0, 1]."""
+    out = remove_energy(images, energy, fit=fit)
     n, height, width = out.shape[:3]
     if noise > 0:
         out += rng.normal(0.0, noise, out.shape).astype(np.float32)

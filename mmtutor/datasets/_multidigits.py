@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from mmtutor._validation import check_option, check_positive_int, check_type, message
+from mmtutor._validation import check_option, check_positive_int, check_real, check_type, message
 from mmtutor.datasets import _cache, _captions, _features, _images, _speech
 from mmtutor.datasets._digits import digits_arrays
+from mmtutor.datasets._splits import MultiDigits, MultiDigitsSplit, make_split
+from mmtutor.modalities import MODALITIES, ordered
 
-MODALITIES = ("image", "audio", "text")
 CLASS_NAMES = _speech.WORDS
 SAMPLE_RATE = 8000
 DURATION = 1.0  # seconds of audio per example: every word fits, with room to move its onset
-SPLIT_FRACTIONS = (0.6, 0.2, 0.2)
 
 # Every knob a setting fixes; an explicit keyword argument overrides the setting's value.
 SETTINGS = {
@@ -32,89 +31,15 @@ SETTINGS = {
         "name_probability": 0.3, "word_dropout": 0.1, "typo_rate": 0.05,
     },
 }
-_KNOB_TYPES = {"image_energy": float, "image_noise": float, "occlusion": int, "snr_db": float,
-               "speaker_variability": float, "name_probability": float,
-               "word_dropout": float, "typo_rate": float}
+# The range of each real-valued knob, as check_real's keyword arguments; occlusion is an int.
+_KNOB_RANGES = {"image_energy": {"minimum": 0, "maximum": 1, "strict_minimum": True},
+                "image_noise": {"minimum": 0}, "snr_db": {},
+                **{k: {"minimum": 0, "maximum": 1} for k in (
+                    "speaker_variability", "name_probability", "word_dropout", "typo_rate")}}
 _STREAMS = {"split": 0, "image": 1, "audio": 2, "text": 3}  # independent random streams
 
 _MEMORY: dict = {}  # in-process cache: component key -> tuple of arrays
 _MEMORY_ITEMS = 16  # components kept (a full default set is 4 components, about 80 MB)
-
-
-@dataclass
-class MultiDigitsSplit:
-    """One split of :class:`MultiDigits`: aligned inputs, labels, waveforms and captions.
-
-    Attributes:
-        name: ``"train"``, ``"validation"`` or ``"test"``.
-        inputs: dict of the requested modalities: ``"image"`` float32
-            ``(n, height, width, 1)`` in [0, 1]; ``"audio"`` float32 log-mel frames
-            ``(n, frames, mel_bins)``; ``"text"`` int32 token ids ``(n, text_length)``,
-            0 = padding.
-        labels: int64 ``(n,)``, the digit 0-9.
-        waveforms: float32 ``(n, samples)`` at 8 kHz, or ``None`` without audio.
-        captions: list of ``n`` str, or ``None`` without text.
-        index: int64 ``(n,)``, each example's position in the image source.
-    """
-
-    name: str
-    inputs: dict
-    labels: np.ndarray
-    waveforms: np.ndarray | None = None
-    captions: list | None = None
-    index: np.ndarray | None = field(default=None, repr=False)
-
-    def __len__(self) -> int:
-        return len(self.labels)
-
-    def __repr__(self) -> str:
-        shapes = ", ".join(f"{k}: {v.shape}" for k, v in self.inputs.items())
-        return f"MultiDigitsSplit(name={self.name!r}, n={len(self)}, inputs={{{shapes}}})"
-
-    def to_dataset(self, batch_size=32, *, shuffle=False, seed=0):
-        """A batched ``tf.data.Dataset`` of ``(inputs, labels)``, ready for ``model.fit``.
-
-        Args:
-            batch_size: examples per batch (the last batch may be smaller).
-            shuffle: reshuffle the examples at every epoch (use it for training).
-            seed: seed of the shuffling.
-
-        Returns:
-            ``tf.data.Dataset`` whose elements are ``(dict of batched inputs, labels)``.
-        """
-        import tensorflow as tf
-
-        check_positive_int("MultiDigitsSplit.to_dataset", "batch_size", batch_size)
-        dataset = tf.data.Dataset.from_tensor_slices((dict(self.inputs), self.labels))
-        if shuffle:
-            dataset = dataset.shuffle(len(self), seed=seed, reshuffle_each_iteration=True)
-        return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
-
-
-@dataclass
-class MultiDigits:
-    """The three splits of a multimodal digits data set and how it was made.
-
-    Attributes:
-        train, validation, test: :class:`MultiDigitsSplit` (stratified 60/20/20).
-        metadata: dict with ``sample_rate``, ``vocabulary`` (``vocabulary[0] == "<pad>"``,
-            ``vocabulary[1] == "<unk>"``), ``class_names``, ``audio_shape`` (frames, mel_bins),
-            ``text_length``, ``image_shape``, the call's arguments (``setting``,
-            ``modalities``, ``seed``, ...) and, under ``"parameters"``, every resolved knob.
-    """
-
-    train: MultiDigitsSplit
-    validation: MultiDigitsSplit
-    test: MultiDigitsSplit
-    metadata: dict
-
-    def __iter__(self):
-        return iter((self.train, self.validation, self.test))
-
-    def __repr__(self) -> str:
-        sizes = f"{len(self.train)}/{len(self.validation)}/{len(self.test)}"
-        return (f"MultiDigits(setting={self.metadata['setting']!r}, "
-                f"modalities={self.metadata['modalities']}, train/validation/test={sizes})")
 
 
 def load_multidigits(*, setting="default", modalities=MODALITIES, seed=0, num_examples=None,
@@ -146,8 +71,11 @@ def load_multidigits(*, setting="default", modalities=MODALITIES, seed=0, num_ex
         image_source: ``"digits"`` (scikit-learn's 8x8 digits, offline) or ``"mnist"``
             (28x28 MNIST images of the same labels; downloads MNIST once).
         audio_source: ``"synthetic"`` (the synthesizer, offline) or ``"fsdd"`` (recordings of
-            the Free Spoken Digit Dataset of the same labels; see :func:`load_fsdd`).
-        image_energy: fraction of the image variance kept by PCA, in (0, 1].
+            the Free Spoken Digit Dataset of the same labels, none of them in two splits:
+            test examples from FSDD's test takes, train and validation examples from
+            disjoint parts of its train takes; see :func:`load_fsdd`).
+        image_energy: fraction of the image variance kept by PCA (fitted on the training
+            split only), in (0, 1].
         image_noise: standard deviation of Gaussian pixel noise.
         occlusion: side in pixels of a square set to 0 at a random place (0: none).
         snr_db: signal-to-noise ratio of the added white noise, in dB.
@@ -189,7 +117,7 @@ def load_multidigits(*, setting="default", modalities=MODALITIES, seed=0, num_ex
                                  f"Pass a tuple drawn from {MODALITIES}"))
     for modality in modalities:
         check_option(name, "modalities", modality, MODALITIES)
-    modalities = tuple(m for m in MODALITIES if m in modalities)  # canonical order
+    modalities = ordered(modalities)  # the package's fixed order
     check_type(name, "seed", seed, (int, np.integer), "an integer")
     if num_examples is not None:
         check_positive_int(name, "num_examples", num_examples)
@@ -211,7 +139,7 @@ def load_multidigits(*, setting="default", modalities=MODALITIES, seed=0, num_ex
 
     labels, index, *splits = _component(
         "split", {"seed": int(seed), "num_examples": num_examples}, disk,
-        lambda: _make_split(int(seed), num_examples))
+        lambda: make_split(_rng(int(seed), "split"), num_examples))
     arrays, meta = {}, {}
     if "image" in modalities:
         keys = ("image_energy", "image_noise", "occlusion")
@@ -268,22 +196,13 @@ def _resolve(name, defaults, given):
     for key, value in given.items():
         if value is None:
             continue
-        kind = _KNOB_TYPES[key]
-        if kind is int:
+        if key == "occlusion":
             check_type(name, key, value, (int, np.integer), "an integer")
             if value < 0:
                 raise ValueError(message(name, f"{key} >= 0", f"{key}={value!r}"))
+            params[key] = int(value)
         else:
-            check_type(name, key, value, (int, float, np.integer, np.floating), "a number")
-        value = kind(value)
-        if key in ("image_energy",) and not 0 < value <= 1:
-            raise ValueError(message(name, f"{key} in (0, 1]", f"{key}={value!r}"))
-        if key in ("name_probability", "word_dropout", "typo_rate", "speaker_variability") \
-                and not 0 <= value <= 1:
-            raise ValueError(message(name, f"{key} in [0, 1]", f"{key}={value!r}"))
-        if key == "image_noise" and value < 0:
-            raise ValueError(message(name, f"{key} >= 0", f"{key}={value!r}"))
-        params[key] = value
+            params[key] = check_real(name, key, value, **_KNOB_RANGES[key])
     return params
 
 
@@ -324,8 +243,8 @@ def _code_key() -> str:
     """A hash of the code that makes the data, so a new version never reads an old cache."""
     digest = hashlib.sha256(np.__version__.encode())
     here = Path(__file__).parent
-    for module in ("_multidigits.py", "_speech.py", "_captions.py", "_images.py",
-                   "_features.py", "_digits.py"):
+    for module in ("_multidigits.py", "_splits.py", "_speech.py", "_captions.py", "_images.py",
+                   "_features.py", "_digits.py", "_real.py", "_mnist.py", "_pairing.py"):
         digest.update((here / module).read_bytes())
     return digest.hexdigest()[:12]
 
@@ -334,47 +253,19 @@ def _rng(seed: int, stream: str) -> np.random.Generator:
     return np.random.default_rng([seed, _STREAMS[stream]])
 
 
-def _make_split(seed, num_examples):
-    """Labels, image index and stratified 60/20/20 split indices."""
-    _, all_labels = digits_arrays()
-    rng = _rng(seed, "split")
-    index = np.arange(len(all_labels))
-    if num_examples is not None and num_examples < len(all_labels):
-        index = np.sort(_stratified_take(all_labels, num_examples, rng))
-    labels = all_labels[index]
-    parts = [[], [], []]
-    for digit in range(10):
-        rows = rng.permutation(np.flatnonzero(labels == digit))
-        n_train = int(round(SPLIT_FRACTIONS[0] * len(rows)))
-        n_val = int(round(SPLIT_FRACTIONS[1] * len(rows)))
-        for part, chunk in zip(parts, (rows[:n_train], rows[n_train:n_train + n_val],
-                                       rows[n_train + n_val:]), strict=True):
-            part.append(chunk)
-    splits = [np.sort(np.concatenate(p)).astype(np.int64) for p in parts]
-    return labels.astype(np.int64), index.astype(np.int64), splits[0], splits[1], splits[2]
-
-
-def _stratified_take(labels, n, rng):
-    """``n`` indices with the classes in the proportions of ``labels``."""
-    counts = np.bincount(labels, minlength=10)
-    share = counts * n / counts.sum()
-    take = np.floor(share).astype(int)
-    for k in np.argsort(-(share - take))[: n - take.sum()]:
-        take[k] += 1
-    return np.concatenate([rng.permutation(np.flatnonzero(labels == d))[:take[d]]
-                           for d in range(10)])
-
-
 def _make_images(labels, index, splits, seed, params, image_source, data_dir):
     rng = _rng(seed, "image")
     if image_source == "digits":
         images = digits_arrays()[0][index]
     else:
-        from mmtutor.datasets._real import mnist_images_for
+        from mmtutor.datasets._pairing import mnist_images_for
         images = mnist_images_for(labels, splits, rng, data_dir=data_dir)
     occlusion = params["occlusion"] * images.shape[1] // 8  # the patch scales with the image
+    # The principal components are fitted on the training split alone, as any fitted
+    # preprocessing must be: validation and test images never shape their own degradation.
     return _images.degrade_images(images, rng, energy=params["image_energy"],
-                                  noise=params["image_noise"], occlusion=occlusion)
+                                  noise=params["image_noise"], occlusion=occlusion,
+                                  fit=images[splits[0]])
 
 
 def _make_audio(labels, splits, seed, params, audio_source, data_dir):
@@ -385,7 +276,7 @@ def _make_audio(labels, splits, seed, params, audio_source, data_dir):
             labels, snr_db=params["snr_db"], duration=DURATION, sample_rate=SAMPLE_RATE,
             speaker_variability=params["speaker_variability"], rng=rng)
     else:
-        from mmtutor.datasets._real import fsdd_waveforms_for
+        from mmtutor.datasets._pairing import fsdd_waveforms_for
         waveforms = fsdd_waveforms_for(labels, splits, rng, samples, data_dir=data_dir)
         # Noise relative to the recording's own power, the zero padding left out.
         active = np.maximum(np.count_nonzero(waveforms, axis=1, keepdims=True), 1)

@@ -1,7 +1,8 @@
-"""Real data, downloaded once and verified: MNIST and the Free Spoken Digit Dataset (FSDD)."""
+"""The Free Spoken Digit Dataset (FSDD): real recordings, downloaded once and verified."""
 
 from __future__ import annotations
 
+import copy
 import csv
 import hashlib
 import io
@@ -18,14 +19,13 @@ from pathlib import Path
 
 import numpy as np
 
-from mmtutor._validation import message
+from mmtutor._validation import check_real, message
 from mmtutor.datasets import _cache, _features
-from mmtutor.datasets._multidigits import CLASS_NAMES, MultiDigitsSplit
+from mmtutor.datasets._speech import WORDS as CLASS_NAMES
+from mmtutor.datasets._splits import MultiDigitsSplit
 
 logger = logging.getLogger("mmtutor.datasets")
 
-MNIST_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
-MNIST_SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"
 FSDD_VERSION = "v1.0.10"
 FSDD_URL = ("https://github.com/Jakobovski/free-spoken-digit-dataset/archive/refs/tags/"
             f"{FSDD_VERSION}.tar.gz")
@@ -35,70 +35,6 @@ FSDD_TEST_TAKES = 5  # FSDD's convention: takes 0-4 of every speaker and digit a
 _FSDD_NAME = re.compile(r"^(\d)_([a-z]+)_(\d+)\.wav$")
 
 _MEMORY: dict = {}
-
-
-# ---------------------------------------------------------------------------------------------
-# MNIST
-
-
-def load_mnist(*, data_dir=None):
-    """Load MNIST's 70,000 handwritten digits (28x28), downloaded once and verified.
-
-    The Keras copy of MNIST (``mnist.npz``, 11 MB) is fetched on first use into
-    ``<data folder>/mnist/``, checked against its SHA-256 and reused afterwards. To work
-    offline, put ``mnist.npz`` there yourself: the data folder is ``data_dir``, else
-    ``$MMTUTOR_DATA_DIR``, else a per-user cache folder.
-
-    Args:
-        data_dir: the data folder (overrides ``$MMTUTOR_DATA_DIR``).
-
-    Returns:
-        ``(x_train, y_train), (x_test, y_test)``: images float32 ``(n, 28, 28, 1)`` in [0, 1],
-        labels int64 ``(n,)``; 60,000 train and 10,000 test (MNIST's own split).
-
-    Raises:
-        OSError: if the file is not there and cannot be downloaded (the message says where
-            to put it).
-        ValueError: if the downloaded file's checksum does not match.
-
-    Book: section "sec-data".
-    """
-    key = ("mnist", str(_cache.data_home(data_dir)))
-    if key not in _MEMORY:
-        path = _cache.data_home(data_dir) / "mnist" / "mnist.npz"
-        _cache.download(
-            MNIST_URL, path, MNIST_SHA256, name="load_mnist",
-            how_to_fix=f"Without network access, download {MNIST_URL} elsewhere and copy it "
-                       f"to {path} (or set MMTUTOR_DATA_DIR to a folder with mnist/mnist.npz)")
-        with np.load(path, allow_pickle=False) as data:
-            arrays = {k: data[k] for k in ("x_train", "y_train", "x_test", "y_test")}
-        _MEMORY[key] = arrays
-    arrays = _MEMORY[key]
-
-    def images(x):  # uint8 (n, 28, 28) -> float32 (n, 28, 28, 1) in [0, 1]
-        return (x.astype(np.float32) / 255.0)[..., np.newaxis]
-
-    return ((images(arrays["x_train"]), arrays["y_train"].astype(np.int64)),
-            (images(arrays["x_test"]), arrays["y_test"].astype(np.int64)))
-
-
-def mnist_images_for(labels, splits, rng, *, data_dir=None):
-    """One MNIST image per label, never reused: train and validation examples from MNIST's
-    training set, test examples from its test set."""
-    (x_train, y_train), (x_test, y_test) = load_mnist(data_dir=data_dir)
-    images = np.zeros((len(labels), 28, 28, 1), dtype=np.float32)
-    pools = {"fit": (x_train, y_train), "test": (x_test, y_test)}
-    for part, rows in (("fit", np.concatenate(splits[:2])), ("test", splits[2])):
-        x, y = pools[part]
-        for digit in range(10):
-            want = rows[labels[rows] == digit]
-            have = rng.permutation(np.flatnonzero(y == digit))[:len(want)]
-            images[want] = x[have]
-    return images
-
-
-# ---------------------------------------------------------------------------------------------
-# FSDD
 
 
 @dataclass(repr=False)
@@ -157,9 +93,13 @@ def load_fsdd(data_dir=None, *, duration=1.0):
     Waveforms are padded with zeros (or cropped around the centre) to ``duration`` seconds
     and turned into the same log-mel features as :func:`load_multidigits`' synthetic speech.
 
+    The recordings are read once per process; every call returns its own copy, so changing
+    the arrays of one result never changes another.
+
     Args:
         data_dir: a folder of FSDD recordings, or where to download them.
-        duration: seconds per waveform after padding or cropping.
+        duration: seconds per waveform after padding or cropping (a real number, at least
+            one 32 ms frame).
 
     Returns:
         :class:`FSDD` with ``train`` (takes 5-49) and ``test`` (takes 0-4) splits, each with
@@ -169,13 +109,20 @@ def load_fsdd(data_dir=None, *, duration=1.0):
 
     Raises:
         ValueError: if a recording does not match the manifest (corrupt, truncated, or not
-            from FSDD v1.0.10).
+            from FSDD v1.0.10), or ``duration`` is shorter than one frame.
+        TypeError: if ``duration`` is not a real number.
         OSError: if there are no recordings and the archive cannot be downloaded (the message
             says how to provide the files locally).
 
     Book: section "sec-data".
     """
-    samples = int(round(duration * FSDD_SAMPLE_RATE))
+    duration = check_real("load_fsdd", "duration", duration, minimum=_features.FRAME_SECONDS,
+                          fix="The log-mel features need at least one 32 ms frame")
+    return copy.deepcopy(cached_fsdd(data_dir, int(round(duration * FSDD_SAMPLE_RATE))))
+
+
+def cached_fsdd(data_dir, samples: int) -> FSDD:
+    """The FSDD of :func:`load_fsdd`, cached in the process: read it, never hand it out."""
     folder = _find_recordings(data_dir)
     if folder is None:
         folder = _download_fsdd(_cache.data_home(data_dir) / "fsdd")
@@ -319,23 +266,3 @@ def _read_fsdd(folder: Path, files, samples: int) -> FSDD:
         "lengths": lengths, "version": FSDD_VERSION,
     }
     return FSDD(parts["train"], parts["test"], metadata)
-
-
-def fsdd_waveforms_for(labels, splits, rng, samples, *, data_dir=None):
-    """One FSDD recording per label: train examples from FSDD's train takes, validation and
-    test examples from its test takes; recordings are reused only when a pool runs out."""
-    fsdd = load_fsdd(data_dir, duration=samples / FSDD_SAMPLE_RATE)
-    waveforms = np.zeros((len(labels), samples), dtype=np.float32)
-    for source, rows in ((fsdd.train, splits[0]), (fsdd.test, np.concatenate(splits[1:]))):
-        for digit in range(10):
-            want = rows[labels[rows] == digit]
-            pool = np.flatnonzero(source.labels == digit)
-            if pool.size == 0:
-                raise ValueError(message(
-                    "load_multidigits", f"FSDD recordings of every digit in the {source.name} "
-                    "takes", f"none of digit {digit} in {fsdd.metadata['folder']}",
-                    "Provide the full FSDD release or more of its recordings"))
-            order = np.concatenate([rng.permutation(pool)
-                                    for _ in range(-(-len(want) // pool.size))])
-            waveforms[want] = source.waveforms[order[:len(want)]]
-    return waveforms

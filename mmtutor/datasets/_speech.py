@@ -362,7 +362,8 @@ def synthesize_speech(labels, *, seed=0, snr_db=None, speaker_variability=1.0, d
     Raises:
         ValueError: for labels outside 0-9, a duration too short for the words, or
             ``speaker_variability`` outside [0, 1].
-        TypeError: for a non-integer ``seed`` or ``sample_rate``.
+        TypeError: for a non-integer ``seed`` or ``sample_rate``, or a ``snr_db``,
+            ``speaker_variability`` or ``duration`` that is not a real number.
 
     Example:
 
@@ -372,18 +373,18 @@ def synthesize_speech(labels, *, seed=0, snr_db=None, speaker_variability=1.0, d
 
     Book: section "sec-data".
     """
-    from mmtutor._validation import check_labels, check_positive_int, check_type, message
+    from mmtutor._validation import check_labels, check_positive_int, check_real, check_type
 
     name = "synthesize_speech"
     labels = check_labels(name, "labels", labels, num_classes=10)
     check_type(name, "seed", seed, (int, np.integer), "an integer")
     check_positive_int(name, "sample_rate", sample_rate)
-    if not 0 <= speaker_variability <= 1:
-        raise ValueError(message(name, "speaker_variability in [0, 1]",
-                                 f"speaker_variability={speaker_variability!r}"))
-    if not duration >= 0.8:
-        raise ValueError(message(name, "duration of at least 0.8 s (the slowest words)",
-                                 f"duration={duration!r}"))
+    speaker_variability = check_real(name, "speaker_variability", speaker_variability,
+                                     minimum=0, maximum=1)
+    duration = check_real(name, "duration", duration, minimum=0.8,
+                          fix="The slowest words last 0.8 s")
+    if snr_db is not None:
+        snr_db = check_real(name, "snr_db", snr_db)
     waveforms, speakers = synthesize_words(
         labels, seed=seed, snr_db=snr_db, duration=duration, sample_rate=sample_rate,
         speaker_variability=speaker_variability)

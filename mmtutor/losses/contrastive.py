@@ -6,11 +6,11 @@ import keras
 from keras import ops
 
 from mmtutor import _validation as v
+from mmtutor.losses._common import CheckedLoss, float_tensors
 
 
 def _check_pair(name: str, a, b):
-    a = ops.convert_to_tensor(a)
-    b = ops.convert_to_tensor(b, dtype=a.dtype)
+    a, b = float_tensors(name, {"a": "(batch_size, dim)", "b": "(batch_size, dim)"}, a=a, b=b)
     v.check_rank(name, "a", a, 2, "(batch_size, dim)",
                  "Pass one embedding vector per example")
     v.check_same_shape(name, "a", a, "b", b,
@@ -19,13 +19,8 @@ def _check_pair(name: str, a, b):
 
 
 def _check_temperature(name: str, temperature) -> float:
-    v.check_type(name, "temperature", temperature, (int, float), "a positive number")
-    if temperature <= 0:
-        raise ValueError(
-            v.message(name, "temperature to be a positive number", f"temperature={temperature!r}",
-                      "Typical values lie between 0.05 and 1")
-        )
-    return float(temperature)
+    return v.check_real(name, "temperature", temperature, minimum=0, strict=True,
+                        fix="Typical values lie between 0.05 and 1")
 
 
 def _info_nce(a, b, temperature: float, normalize: bool):
@@ -90,12 +85,14 @@ def info_nce(a, b, *, temperature=0.1, normalize=True, labels=None):
             ``(batch_size,)``; when given, every same-label pair counts as a positive.
 
     Returns:
-        A scalar tensor, the loss averaged over the batch and both directions.
+        A scalar tensor, the loss averaged over the batch and both directions: float64 if
+        ``a`` or ``b`` is float64, else float32 (integer inputs are never truncated).
 
     Raises:
         ValueError: if ``a`` is not rank 2, ``a`` and ``b`` differ in shape, ``labels`` is
-            not one label per row, or ``temperature <= 0``.
-        TypeError: if ``temperature`` is not a number.
+            not one label per row, or ``temperature`` is not > 0.
+        TypeError: if ``temperature`` is not a real number (Python or NumPy), or ``a``,
+            ``b`` or ``labels`` is not numeric.
 
     Example:
         >>> import numpy as np
@@ -114,6 +111,7 @@ def info_nce(a, b, *, temperature=0.1, normalize=True, labels=None):
     a, b = _check_pair("info_nce", a, b)
     if labels is None:
         return ops.mean(_info_nce(a, b, temperature, normalize))
+    v.check_array("info_nce", "labels", labels, what="(batch_size,)")
     labels = ops.convert_to_tensor(labels)
     shape, rows = v.shape_of(labels), v.shape_of(a)[0]
     if len(shape) not in (1, 2) or (len(shape) == 2 and shape[1] != 1) or (
@@ -127,7 +125,7 @@ def info_nce(a, b, *, temperature=0.1, normalize=True, labels=None):
 
 
 @keras.saving.register_keras_serializable(package="mmtutor")
-class InfoNCE(keras.losses.Loss):
+class InfoNCE(CheckedLoss):
     """Keras loss for ``compile()``: symmetric InfoNCE between two stacked views.
 
     A Keras loss sees one prediction tensor, so the two views travel stacked on axis 1:
@@ -139,7 +137,7 @@ class InfoNCE(keras.losses.Loss):
         L = info_nce(y_pred[:, 0], y_pred[:, 1], temperature=tau).
 
     Args:
-        temperature: ``tau > 0``.
+        temperature: ``tau > 0``, any real number (Python or NumPy).
         normalize: cosine (True) or dot-product (False) similarity.
         name: the loss's name.
         reduction: Keras reduction, default ``"sum_over_batch_size"``.
@@ -154,6 +152,7 @@ class InfoNCE(keras.losses.Loss):
 
     Raises:
         ValueError: if ``y_pred`` is not ``(batch_size, 2, dim)`` or ``temperature <= 0``.
+        TypeError: if ``temperature`` is not a real number, or ``y_pred`` is not numeric.
 
     Example:
         >>> import numpy as np

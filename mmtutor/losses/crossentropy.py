@@ -11,6 +11,7 @@ import keras
 from keras import ops
 
 from mmtutor import _validation as v
+from mmtutor.losses._common import CheckedLoss, float_tensors
 
 _TARGET_FIX = "Pass one-hot rows, e.g. keras.utils.to_categorical(labels, num_classes)"
 
@@ -36,8 +37,9 @@ def _check(name, y_true, y_pred, rank, what, from_logits, fix, check_targets=Tru
 
 def _categorical(y_true, y_pred, from_logits, name):
     """Cross-entropy of each example, shape ``(batch_size,)``."""
-    y_pred = ops.convert_to_tensor(y_pred)
-    y_true = ops.convert_to_tensor(y_true, dtype=y_pred.dtype)
+    shape = "(batch_size, num_classes)"
+    y_true, y_pred = float_tensors(name, {"y_true": shape, "y_pred": shape},
+                                   y_true=y_true, y_pred=y_pred)
     _check(name, y_true, y_pred, 2, "(batch_size, num_classes)", from_logits,
            "For integer labels use keras.losses.sparse_categorical_crossentropy or one-hot them")
     return -ops.sum(y_true * _log_probs(y_pred, from_logits), axis=-1)  # (batch_size,)
@@ -59,12 +61,13 @@ def categorical_crossentropy(y_true, y_pred, *, from_logits=False):
         from_logits: whether ``y_pred`` holds logits (raw scores) instead of probabilities.
 
     Returns:
-        A scalar tensor, the loss.
+        A scalar tensor, the loss: float64 if either input is float64, else float32 (integer
+        and boolean one-hot targets or logits are converted, never truncated).
 
     Raises:
         ValueError: if the ranks or shapes are wrong, or (eagerly) if ``y_pred`` is not a
             distribution when ``from_logits=False`` or ``y_true`` is not one.
-        TypeError: if ``from_logits`` is not a bool.
+        TypeError: if ``from_logits`` is not a bool, or an input is not numeric.
 
     Example:
         >>> import numpy as np
@@ -80,14 +83,16 @@ def categorical_crossentropy(y_true, y_pred, *, from_logits=False):
 
 def _sequence(y_true, y_pred, mask, from_logits, name):
     """Cross-entropy of each sequence, averaged over its real steps: ``(batch_size,)``."""
-    y_pred = ops.convert_to_tensor(y_pred)
-    y_true = ops.convert_to_tensor(y_true, dtype=y_pred.dtype)
+    shape = "(batch_size, steps, num_classes)"
+    y_true, y_pred = float_tensors(name, {"y_true": shape, "y_pred": shape},
+                                   y_true=y_true, y_pred=y_pred)
     _check(name, y_true, y_pred, 3, "(batch_size, steps, num_classes)", from_logits,
            "For one label per sequence use categorical_crossentropy",
            check_targets=False)  # padded steps often carry all-zero targets
     per_step = -ops.sum(y_true * _log_probs(y_pred, from_logits), axis=-1)  # (batch_size, steps)
     if mask is None:
         return ops.mean(per_step, axis=-1)  # (batch_size,)
+    v.check_array(name, "mask", mask, what="(batch_size, steps)")
     mask = ops.convert_to_tensor(mask)
     v.check_same_shape(name, "mask", mask, "y_pred[..., 0]", per_step,
                        "The mask has one entry per step: True for real steps, False for padding")
@@ -114,12 +119,12 @@ def sequence_crossentropy(y_true, y_pred, *, mask=None, from_logits=False):
         from_logits: whether ``y_pred`` holds logits.
 
     Returns:
-        A scalar tensor, the loss.
+        A scalar tensor, the loss: float64 if either input is float64, else float32.
 
     Raises:
         ValueError: for wrong ranks or shapes (including the mask's), or (eagerly) if
             ``y_pred`` is not a distribution when ``from_logits=False``.
-        TypeError: if ``from_logits`` is not a bool.
+        TypeError: if ``from_logits`` is not a bool, or an input or the mask is not numeric.
 
     Example:
         >>> import numpy as np
@@ -136,7 +141,7 @@ def sequence_crossentropy(y_true, y_pred, *, mask=None, from_logits=False):
 
 
 @keras.saving.register_keras_serializable(package="mmtutor")
-class CategoricalCrossentropy(keras.losses.Loss):
+class CategoricalCrossentropy(CheckedLoss):
     """Keras loss for ``compile()``: :func:`categorical_crossentropy` per example.
 
     Formula:
@@ -182,7 +187,7 @@ class CategoricalCrossentropy(keras.losses.Loss):
 
 
 @keras.saving.register_keras_serializable(package="mmtutor")
-class SequenceCrossentropy(keras.losses.Loss):
+class SequenceCrossentropy(CheckedLoss):
     """Keras loss for ``compile()``: :func:`sequence_crossentropy` per sequence.
 
     A Keras mask on the predictions (from ``Masking`` or ``Embedding(mask_zero=True)``) is

@@ -6,12 +6,13 @@ import keras
 from keras import ops
 
 from mmtutor import _validation as v
+from mmtutor.losses._common import CheckedLoss, float_tensors
 
 
 def _per_example(x, x_hat, name: str):
     """Squared L2 norm of ``x - x_hat`` for each example: shape ``(batch_size,)``."""
-    x = ops.convert_to_tensor(x)
-    x_hat = ops.convert_to_tensor(x_hat, dtype=x.dtype)
+    x, x_hat = float_tensors(name, {"x": "(batch_size, ...)", "x_hat": "(batch_size, ...)"},
+                             x=x, x_hat=x_hat)
     if len(x.shape) < 2:
         raise ValueError(
             v.message(name, "x of rank 2 or more, (batch_size, ...)",
@@ -31,6 +32,8 @@ def reconstruction_loss(x, x_hat):
     summed over every pixel (or feature) of an example, then averaged over the examples.
     Keras's ``mean_squared_error`` averages over the features instead, so for inputs with
     ``F`` values per example ``reconstruction_loss == F * mean(keras.losses.mean_squared_error)``.
+    Integer and boolean inputs (``uint8`` images) are computed in float32, or in float64 when
+    either input is float64.
 
     Formula:
         L = 1/N sum_n ||x_n - x_hat_n||^2, the norm taken over all non-batch axes.
@@ -40,10 +43,11 @@ def reconstruction_loss(x, x_hat):
         x_hat: reconstructions, the same shape as ``x``.
 
     Returns:
-        A scalar tensor, the loss.
+        A scalar tensor, the loss: float64 if ``x`` or ``x_hat`` is float64, else float32.
 
     Raises:
         ValueError: if ``x`` has rank below 2 or ``x_hat`` has a different shape.
+        TypeError: if ``x`` or ``x_hat`` is not numeric (a string, say).
 
     Example:
         >>> import numpy as np
@@ -58,7 +62,7 @@ def reconstruction_loss(x, x_hat):
 
 
 @keras.saving.register_keras_serializable(package="mmtutor")
-class ReconstructionLoss(keras.losses.Loss):
+class ReconstructionLoss(CheckedLoss):
     """Keras loss for ``compile()``: the squared L2 reconstruction error per example.
 
     With the default reduction the batch mean equals :func:`reconstruction_loss`.
@@ -80,6 +84,7 @@ class ReconstructionLoss(keras.losses.Loss):
 
     Raises:
         ValueError: if the shapes differ or ``y_true`` has rank below 2.
+        TypeError: if ``y_true`` or ``y_pred`` is not numeric.
 
     Example:
         >>> import numpy as np

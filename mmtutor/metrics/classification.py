@@ -2,7 +2,7 @@
 
 Plain NumPy, so they work on whatever ``model.predict(...).argmax(-1)`` returns. A class that is
 never predicted has precision 0 (and one that never occurs has recall 0), as scikit-learn's
-``zero_division=0`` does.
+``zero_division=0`` does. Empty or non-finite labels cannot be scored: they raise ``ValueError``.
 """
 
 from __future__ import annotations
@@ -13,6 +13,9 @@ from mmtutor import _validation as v
 
 
 def _pair(name, y_true, y_pred, num_classes=None):
+    for arg, y in (("y_true", y_true), ("y_pred", y_pred)):
+        v.check_array(name, arg, y, what="integer class labels of shape (batch_size,)",
+                      finite=True, allow_empty=False)
     y_true = v.check_labels(name, "y_true", y_true, num_classes)
     y_pred = v.check_labels(name, "y_pred", y_pred, num_classes)
     if y_true.shape != y_pred.shape:
@@ -35,10 +38,12 @@ def accuracy(y_true, y_pred):
         y_pred: integer predicted labels, shape ``(batch_size,)``.
 
     Returns:
-        A float in [0, 1] (0.0 for empty inputs).
+        A float in [0, 1].
 
     Raises:
-        ValueError: if the labels are not 1-D non-negative integers of equal length.
+        ValueError: if the labels are empty, not finite, or not 1-D non-negative integers of
+            equal length.
+        TypeError: if the labels are not numeric (a string, say).
 
     Example:
         >>> accuracy([0, 1, 2, 2], [0, 1, 1, 2])
@@ -47,7 +52,7 @@ def accuracy(y_true, y_pred):
     Book: section "sec-evaluation".
     """
     y_true, y_pred = _pair("accuracy", y_true, y_pred)
-    return float(np.mean(y_true == y_pred)) if y_true.size else 0.0
+    return float(np.mean(y_true == y_pred))
 
 
 def confusion_matrix(y_true, y_pred, *, num_classes=None):
@@ -68,8 +73,9 @@ def confusion_matrix(y_true, y_pred, *, num_classes=None):
         An int64 array of shape ``(num_classes, num_classes)``.
 
     Raises:
-        ValueError: for labels that are not integers in range or of unequal length.
-        TypeError: if ``num_classes`` is not an integer.
+        ValueError: for empty or non-finite labels, or labels that are not integers in range
+            or of unequal length.
+        TypeError: if ``num_classes`` is not an integer, or the labels are not numeric.
 
     Example:
         >>> confusion_matrix([0, 1, 1], [0, 1, 0]).tolist()
@@ -116,7 +122,8 @@ def precision_recall_f1(y_true, y_pred, *, average="macro", num_classes=None):
         when ``average=None``.
 
     Raises:
-        ValueError: for an unknown ``average`` or labels that are not integers in range.
+        ValueError: for an unknown ``average``, or empty, non-finite or out-of-range labels.
+        TypeError: if the labels are not numeric.
 
     Example:
         >>> p, r, f = precision_recall_f1([0, 0, 1, 1], [0, 1, 1, 1])
@@ -154,6 +161,4 @@ def precision_recall_f1(y_true, y_pred, *, average="macro", num_classes=None):
         weights = support.astype(np.float64)
     else:  # pragma: no cover - check_option rejected everything else
         raise ValueError(average)
-    if weights.sum() == 0:
-        return 0.0, 0.0, 0.0
     return tuple(float(np.average(m, weights=weights)) for m in (precision, recall, f1))

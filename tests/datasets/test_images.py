@@ -34,3 +34,23 @@ def test_degrade_images_stays_in_range_and_occludes_a_square():
     noisy = degrade_images(images * 0.5, np.random.default_rng(0), energy=1.0, noise=0.3,
                            occlusion=0)
     assert noisy.min() >= 0 and noisy.max() <= 1 and 0.2 < noisy.std() < 0.4
+
+
+def test_remove_energy_fits_its_components_on_the_given_images_only():
+    images = digits_arrays()[0][:300]
+    train, other = images[:200], images[200:]
+    alone = remove_energy(train, 0.5)
+    together = remove_energy(images, 0.5, fit=train)
+    np.testing.assert_allclose(together[:200], alone, atol=1e-6)
+    changed = np.concatenate([train, 1.0 - other])  # other pixels outside the fit
+    np.testing.assert_array_equal(remove_energy(changed, 0.5, fit=train)[:200],
+                                  together[:200])
+    assert not np.allclose(remove_energy(images, 0.5)[:200], alone, atol=1e-3)
+
+
+def test_degrade_images_passes_the_fit_images_to_the_pca():
+    images = digits_arrays()[0][:300]
+    out = degrade_images(images, np.random.default_rng(0), energy=0.5, noise=0.0,
+                         occlusion=0, fit=images[:200])
+    want = np.clip(remove_energy(images, 0.5, fit=images[:200]), 0, 1)
+    np.testing.assert_array_equal(out, want)

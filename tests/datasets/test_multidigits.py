@@ -159,13 +159,42 @@ def test_load_multidigits_rejects_bad_options():
         load_multidigits(modalities=())
     with pytest.raises(ValueError, match=r"num_examples between 50 and 1797"):
         load_multidigits(num_examples=10)
-    with pytest.raises(ValueError, match=r"image_energy in \(0, 1\]"):
+    with pytest.raises(ValueError, match=r"load_multidigits expects image_energy to be a real "
+                       r"number in \(0, 1\]\. Received: image_energy=0\.0\."):
         load_multidigits(image_energy=0.0, **SMALL)
-    with pytest.raises(ValueError, match=r"word_dropout in \[0, 1\]"):
+    with pytest.raises(ValueError, match=r"word_dropout to be a real number in \[0, 1\]"):
         load_multidigits(word_dropout=1.5, **SMALL)
-    with pytest.raises(TypeError, match=r"snr_db to be a number"):
+    with pytest.raises(ValueError, match=r"image_noise to be a real number >= 0"):
+        load_multidigits(image_noise=float("nan"), **SMALL)
+    with pytest.raises(TypeError, match=r"snr_db to be a real number\. Received: snr_db='loud'"):
         load_multidigits(snr_db="loud", **SMALL)
+    with pytest.raises(TypeError, match=r"typo_rate to be a real number in \[0, 1\]\. "
+                       r"Received: typo_rate=True of type bool"):
+        load_multidigits(typo_rate=True, **SMALL)
     with pytest.raises(ValueError, match=r"audio_source to be one of"):
         load_multidigits(audio_source="radio")
     with pytest.raises(ValueError, match=r"batch_size to be a positive integer"):
         load_multidigits(modalities="text", **SMALL).train.to_dataset(batch_size=0)
+
+
+def test_image_pca_is_fitted_on_the_training_split_only(monkeypatch, fresh_memory):
+    kwargs = {"modalities": "image", "num_examples": 100, "cache": False}
+    first = load_multidigits(**kwargs)
+    images, labels = _multidigits.digits_arrays()
+    held_out = np.concatenate([first.validation.index, first.test.index])
+    changed = images.copy()
+    changed[held_out] = 1.0 - changed[held_out]  # other pixels, same labels and split
+    monkeypatch.setattr(_multidigits, "digits_arrays", lambda: (changed, labels))
+    _multidigits._MEMORY.clear()
+    second = load_multidigits(**kwargs)
+    np.testing.assert_array_equal(second.train.index, first.train.index)
+    np.testing.assert_array_equal(second.train.inputs["image"], first.train.inputs["image"])
+    assert not np.allclose(second.test.inputs["image"], first.test.inputs["image"])
+
+
+@pytest.mark.parametrize("value", [np.float32(0.5), np.float64(0.5), np.int64(1), 1])
+def test_load_multidigits_accepts_numpy_numbers_as_knobs(value, fresh_memory):
+    data = load_multidigits(modalities="text", name_probability=value, word_dropout=value / 10,
+                            **SMALL)
+    assert data.metadata["parameters"]["name_probability"] == float(value)
+    assert type(data.metadata["parameters"]["name_probability"]) is float

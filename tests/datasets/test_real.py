@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mmtutor.datasets import _real, load_fsdd, load_mnist, load_multidigits
+from mmtutor.datasets import _mnist, _real, load_fsdd, load_mnist, load_multidigits
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO.parent / "shared" / "data" / "fsdd-sample"
@@ -20,6 +20,7 @@ SAMPLE = REPO.parent / "shared" / "data" / "fsdd-sample"
 @pytest.fixture(autouse=True)
 def _fresh_memory(monkeypatch):
     monkeypatch.setattr(_real, "_MEMORY", {})
+    monkeypatch.setattr(_mnist, "_MEMORY", {})
 
 
 def _wav_bytes(digit: int, take: int, seconds: float = 0.4) -> bytes:
@@ -147,15 +148,15 @@ def test_load_mnist_downloads_once_and_verifies(tmp_path, monkeypatch):
               "x_test": rng.integers(0, 256, (10, 28, 28), dtype=np.uint8),
               "y_test": np.arange(10, dtype=np.uint8)}
     np.savez(remote, **arrays)
-    monkeypatch.setattr(_real, "MNIST_URL", remote.as_uri())
-    monkeypatch.setattr(_real, "MNIST_SHA256", hashlib.sha256(remote.read_bytes()).hexdigest())
+    monkeypatch.setattr(_mnist, "MNIST_URL", remote.as_uri())
+    monkeypatch.setattr(_mnist, "MNIST_SHA256", hashlib.sha256(remote.read_bytes()).hexdigest())
     (x_train, y_train), (x_test, y_test) = load_mnist(data_dir=tmp_path / "cache")
     assert x_train.shape == (20, 28, 28, 1) and x_train.dtype == np.float32
     assert y_test.dtype == np.int64 and x_test.max() <= 1
     np.testing.assert_allclose(x_test[3, :, :, 0] * 255, arrays["x_test"][3], atol=1e-4)
     assert (tmp_path / "cache" / "mnist" / "mnist.npz").exists()
-    monkeypatch.setattr(_real, "MNIST_SHA256", "1" * 64)
-    _real._MEMORY.clear()
+    monkeypatch.setattr(_mnist, "MNIST_SHA256", "1" * 64)
+    _mnist._MEMORY.clear()
     with pytest.raises(ValueError, match="load_mnist expects the file from"):
         load_mnist(data_dir=tmp_path / "cache")
 
@@ -168,7 +169,7 @@ def test_load_multidigits_can_take_mnist_images_and_fsdd_audio(tmp_path, fake_fs
     np.savez(tmp_path / "mnist.npz", x_train=images[:200], y_train=labels[:200],
              x_test=images[200:], y_test=labels[200:])
     _write(tmp_path / "data" / "mnist", {"mnist.npz": (tmp_path / "mnist.npz").read_bytes()})
-    monkeypatch.setattr(_real, "MNIST_SHA256",
+    monkeypatch.setattr(_mnist, "MNIST_SHA256",
                         hashlib.sha256((tmp_path / "mnist.npz").read_bytes()).hexdigest())
     _write(tmp_path / "data" / "fsdd" / "recordings", fake_fsdd)
     data = load_multidigits(image_source="mnist", audio_source="fsdd", num_examples=60,
@@ -231,10 +232,85 @@ def test_multidigits_fsdd_cache_follows_the_recordings_at_hand(tmp_path, fake_fs
               "data_dir": tmp_path / "data"}
     before = _real.fsdd_fingerprint(tmp_path / "data")
     first = load_multidigits(**kwargs)
-    for name in [n for n in fake_fsdd if "_bob_" in n]:
+    # Bob's test takes go; training and validation still have a train take of each speaker.
+    for name in [n for n in fake_fsdd if "_bob_" in n and not n.endswith("_5.wav")]:
         (folder / name).unlink()
     assert _real.fsdd_fingerprint(tmp_path / "data") != before
     _multidigits._MEMORY.clear()
     second = load_multidigits(**kwargs)
-    assert not np.array_equal(first.train.waveforms, second.train.waveforms)
+    assert not np.array_equal(first.test.waveforms, second.test.waveforms)
     assert _real.fsdd_fingerprint(tmp_path / "empty") == "release"
+
+
+def test_load_fsdd_returns_arrays_that_cannot_corrupt_its_cache(tmp_path, fake_fsdd):
+    folder = _write(tmp_path / "mine", fake_fsdd)
+    first = load_fsdd(folder)
+    waveforms, audio = first.test.waveforms.copy(), first.test.inputs["audio"].copy()
+    labels, names = first.train.labels.copy(), list(first.train.filenames)
+    first.test.waveforms[:] = 0  # a caller normalising in place, or a plain mistake
+    first.test.inputs["audio"] += 1
+    first.train.labels[:] = 9
+    first.train.filenames.clear()
+    first.metadata["speakers"].append("eve")
+    first.test.inputs["image"] = np.zeros(3)
+    second = load_fsdd(folder)
+    np.testing.assert_array_equal(second.test.waveforms, waveforms)
+    np.testing.assert_array_equal(second.test.inputs["audio"], audio)
+    np.testing.assert_array_equal(second.train.labels, labels)
+    assert second.train.filenames == names and second.metadata["speakers"] == ["ann", "bob"]
+    assert set(second.test.inputs) == {"audio"}
+
+
+def _source_recordings(waveforms, fsdd):
+    """The FSDD file each waveform was made from: its nearest recording."""
+    pool = np.concatenate([fsdd.train.waveforms, fsdd.test.waveforms]).astype(np.float64)
+    names = fsdd.train.filenames + fsdd.test.filenames
+    w = waveforms.astype(np.float64)
+    dist = (w**2).sum(1)[:, None] + (pool**2).sum(1)[None] - 2 * w @ pool.T  # (n, pool)
+    assert dist.min(axis=1).max() < 1e-6  # each waveform is one recording (noise ~1e-10)
+    return [names[i] for i in dist.argmin(axis=1)]
+
+
+def _check_no_recording_in_two_splits(data, fsdd):
+    used = {split.name: _source_recordings(split.waveforms, fsdd) for split in data}
+    for split in data:  # each example's recording says its own digit
+        assert [int(n.split("_")[0]) for n in used[split.name]] == split.labels.tolist()
+    assert all(int(n.split("_")[2][:-4]) < 5 for n in used["test"])  # FSDD's test takes
+    train, validation, test = (set(used[s]) for s in ("train", "validation", "test"))
+    assert not train & validation, sorted(train & validation)[:5]
+    assert not train & test, sorted(train & test)[:5]
+    assert not validation & test, sorted(validation & test)[:5]
+
+
+def test_multidigits_fsdd_audio_never_shares_a_recording_between_splits(tmp_path,
+                                                                       monkeypatch):
+    # Few test takes (0 of 2 speakers): validation and test together want 4 recordings of
+    # each digit, more than FSDD's test takes hold, so a shared pool would reuse them.
+    files = {f"{d}_{s}_{k}.wav": _wav_bytes(d, k + 20 * (s == "bob"))
+             for d in range(10) for s in ("ann", "bob") for k in (0, 5, 6, 7, 8, 9)}
+    manifest = {name: (len(data), hashlib.sha256(data).hexdigest())
+                for name, data in files.items()}
+    monkeypatch.setattr(_real, "fsdd_manifest", lambda: manifest)
+    _write(tmp_path / "data" / "fsdd" / "recordings", files)
+    data = load_multidigits(audio_source="fsdd", modalities="audio", num_examples=100,
+                            snr_db=200.0, data_dir=tmp_path / "data", cache=False)
+    assert (len(data.train), len(data.validation), len(data.test)) == (60, 20, 20)
+    _check_no_recording_in_two_splits(data, load_fsdd(tmp_path / "data"))
+
+
+@pytest.mark.skipif(not SAMPLE.is_dir(), reason="the FSDD sample of ../shared/data is absent")
+def test_multidigits_on_the_real_fsdd_sample_never_shares_a_recording_between_splits():
+    data = load_multidigits(audio_source="fsdd", modalities="audio", num_examples=300,
+                            snr_db=200.0, data_dir=SAMPLE, cache=False)
+    _check_no_recording_in_two_splits(data, load_fsdd(SAMPLE))
+
+
+def test_load_fsdd_checks_its_duration(tmp_path, fake_fsdd):
+    folder = _write(tmp_path / "mine", fake_fsdd)
+    assert load_fsdd(folder, duration=np.float32(0.5)).test.waveforms.shape == (100, 4000)
+    with pytest.raises(TypeError, match=r"load_fsdd expects duration to be a real number >= "
+                       r"0\.032\. Received: duration='1' of type str"):
+        load_fsdd(folder, duration="1")
+    with pytest.raises(ValueError, match=r"load_fsdd expects duration to be a real number >= "
+                       r"0\.032\. Received: duration=0\.01\. The log-mel features need"):
+        load_fsdd(folder, duration=0.01)

@@ -68,12 +68,28 @@ def test_synthesize_speech_level_and_snr():
 def test_synthesize_speech_rejects_bad_labels_and_options():
     with pytest.raises(ValueError, match=r"labels to be class labels in \[0, 9\]"):
         synthesize_speech([10])
-    with pytest.raises(ValueError, match="speaker_variability in"):
+    with pytest.raises(ValueError, match=r"speaker_variability to be a real number in \[0, 1\]"):
         synthesize_speech([1], speaker_variability=2.0)
-    with pytest.raises(ValueError, match="duration of at least 0.8 s"):
+    with pytest.raises(ValueError, match=r"duration to be a real number >= 0\.8\. Received: "
+                       r"duration=0\.2\. The slowest words last 0\.8 s"):
         synthesize_speech([1], duration=0.2)
     with pytest.raises(TypeError, match="seed to be an integer"):
         synthesize_speech([1], seed=1.5)
+
+
+def test_synthesize_speech_takes_real_numbers_and_refuses_others():
+    waves = synthesize_speech([1], speaker_variability=np.float32(0.5), snr_db=np.int64(20),
+                              duration=np.float64(0.8))
+    assert waves.shape == (1, 6400)
+    with pytest.raises(TypeError, match=r"synthesize_speech expects speaker_variability to be "
+                       r"a real number in \[0, 1\]\. Received: speaker_variability=True of "
+                       r"type bool"):
+        synthesize_speech([1], speaker_variability=True)
+    with pytest.raises(TypeError, match=r"synthesize_speech expects snr_db to be a real number"
+                       r"\. Received: snr_db='loud' of type str"):
+        synthesize_speech([1], snr_db="loud")
+    with pytest.raises(TypeError, match=r"duration to be a real number >= 0\.8"):
+        synthesize_speech([1], duration="1")
 
 
 def test_every_word_has_a_pronunciation():

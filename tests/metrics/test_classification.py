@@ -21,8 +21,9 @@ def test_accuracy_hand_value_and_numpy_loop():
     assert accuracy(a, b) == sum(int(x == y) for x, y in zip(a, b, strict=True)) / 50
 
 
-def test_accuracy_of_empty_labels_is_zero():
-    assert accuracy([], []) == 0.0
+def test_accuracy_of_empty_labels_is_an_error():
+    with pytest.raises(ValueError, match=r"accuracy expects y_true to be non-empty"):
+        accuracy([], [])
 
 
 def test_confusion_matrix_hand_value():
@@ -63,8 +64,9 @@ def test_precision_recall_f1_with_num_classes_matches_sklearn_labels():
     np.testing.assert_allclose(ours, ref)
 
 
-def test_precision_recall_f1_of_empty_labels_is_zero():
-    assert precision_recall_f1([], [], average="weighted") == (0.0, 0.0, 0.0)
+def test_precision_recall_f1_of_empty_labels_is_an_error():
+    with pytest.raises(ValueError, match=r"precision_recall_f1 expects y_true to be non-empty"):
+        precision_recall_f1([], [], average="weighted")
 
 
 @settings(max_examples=25, deadline=None)
