@@ -55,13 +55,9 @@ class ModalityDropout(keras.layers.Layer):
 
     def __init__(self, rate, seed=None, **kwargs):
         super().__init__(**kwargs)
-        v.check_type("ModalityDropout", "rate", rate, (int, float), "a number in [0, 1)")
-        if not 0 <= rate < 1:
-            raise ValueError(
-                v.message("ModalityDropout", "rate in [0, 1)", f"rate={rate!r}",
-                          "rate is the probability of dropping one modality of one example")
-            )
-        self.rate = float(rate)
+        self.rate = v.check_real(
+            "ModalityDropout", "rate", rate, minimum=0, maximum=1, strict_maximum=True,
+            fix="rate is the probability of dropping one modality of one example")
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
 

@@ -26,7 +26,7 @@ class Autoencoder(keras.Model):
         input_shape: shape of one example without the batch axis, e.g. ``(8, 8, 1)``.
         encoding_dim: size of the code ``z``.
         hidden_units: width of the hidden layer of the encoder and of the decoder.
-        **kwargs: standard model arguments (``name``, ...).
+        **kwargs: standard model arguments (``name``, ``dtype``, ...).
 
     Call arguments:
         inputs: ``(batch_size, *input_shape)``.
@@ -56,20 +56,24 @@ class Autoencoder(keras.Model):
         v.check_positive_int(name, "encoding_dim", encoding_dim)
         v.check_positive_int(name, "hidden_units", hidden_units)
         size = math.prod(shape)
+        # A functional model does not pass its dtype policy on: give it to every layer.
+        policy = keras.dtype_policies.get(kwargs.pop("dtype", None))
+        layers = keras.layers
 
         inputs = keras.Input(shape=shape, name="image")
-        x = keras.layers.Flatten()(inputs)  # (batch_size, size)
-        x = keras.layers.Dense(hidden_units, activation="relu")(x)
-        code = keras.layers.Dense(encoding_dim, name="code")(x)  # (batch_size, encoding_dim)
+        x = layers.Flatten(dtype=policy)(inputs)  # (batch_size, size)
+        x = layers.Dense(hidden_units, activation="relu", dtype=policy)(x)
+        code = layers.Dense(encoding_dim, name="code", dtype=policy)(x)  # (batch, encoding_dim)
         encoder = keras.Model(inputs, code, name="encoder")
 
         code_in = keras.Input(shape=(encoding_dim,), name="code")
-        y = keras.layers.Dense(hidden_units, activation="relu")(code_in)
-        y = keras.layers.Dense(size, activation="sigmoid")(y)  # (batch_size, size)
-        outputs = keras.layers.Reshape(shape)(y)  # (batch_size, *input_shape)
+        y = layers.Dense(hidden_units, activation="relu", dtype=policy)(code_in)
+        y = layers.Dense(size, activation="sigmoid", dtype=policy)(y)  # (batch_size, size)
+        outputs = layers.Reshape(shape, dtype=policy)(y)  # (batch_size, *input_shape)
         decoder = keras.Model(code_in, outputs, name="decoder")
 
         super().__init__(inputs, decoder(encoder(inputs)), **kwargs)
+        self.dtype_policy = policy
         self.encoding_dim = int(encoding_dim)
         self.hidden_units = int(hidden_units)
 
@@ -84,9 +88,10 @@ class Autoencoder(keras.Model):
         return self.get_layer("decoder")
 
     def get_config(self):
-        return {"name": self.name, "trainable": self.trainable,
-                "input_shape": list(self.input_shape[1:]), "encoding_dim": self.encoding_dim,
-                "hidden_units": self.hidden_units}
+        config = super().get_config()
+        config.update(input_shape=list(self.input_shape[1:]), encoding_dim=self.encoding_dim,
+                      hidden_units=self.hidden_units)
+        return config
 
     @classmethod
     def from_config(cls, config):

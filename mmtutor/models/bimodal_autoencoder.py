@@ -13,6 +13,8 @@ from mmtutor import _validation as v
 from mmtutor.models.encoders import create_audio_encoder
 
 _NAME = "BimodalAutoencoder"
+# Old argument names, refused with a pointer to the package's names (see mmtutor.modalities).
+_RENAMED = {"code_dim": "encoding_dim", "drop_rate": "modality_dropout"}
 
 
 @keras.saving.register_keras_serializable(package="mmtutor")
@@ -21,12 +23,13 @@ class BimodalAutoencoder(keras.Model):
 
     Each modality has an encoder (dense layers, or for the audio optionally the recurrent
     :func:`create_audio_encoder`); their outputs are concatenated and compressed into one
-    shared code, from which two dense decoders reconstruct *both* modalities. Following
-    Ngiam et al. (2011), training hides one input at random: a share ``drop_rate`` of the
-    examples has either its image or its audio set to zero (half each), while the targets
-    stay the clean inputs. The code must therefore carry the digit from either modality
-    alone, which allows cross-modal reconstruction: hear a digit, generate its image
-    (:meth:`reconstruct` with ``source="audio"``).
+    shared code of size ``encoding_dim``, from which two dense decoders reconstruct *both*
+    modalities. Following Ngiam et al. (2011), training hides one input at random: a share
+    ``modality_dropout`` of the examples has either its image or its audio set to zero (half
+    each by default, see ``audio_only_share``), while the targets stay the clean inputs. The
+    code must therefore carry the digit from either modality alone, which allows cross-modal
+    reconstruction: hear a digit, generate its image (:meth:`reconstruct` with
+    ``source="audio"``).
 
     A zero input means "absent", so the audio is first standardised (``BatchNormalization``
     over each frame and mel bin, statistics learned during ``fit``) and zeroed after that:
@@ -40,19 +43,23 @@ class BimodalAutoencoder(keras.Model):
     Formula:
         h = ReLU(W_i x_image) ; ReLU(W_a BatchNorm(x_audio)),   c = W_c h + b_c
         (audio_encoder="recurrent": the audio half of h is create_audio_encoder(x_audio)),
-        L = 1/N sum_n [ mse(x_image, D_i(c)) + audio_weight * mse(x_audio, D_a(c)) ]
-        training inputs: with u ~ U(0, 1), the image is zeroed if u < drop_rate * s and the
-        audio if drop_rate * s <= u < drop_rate  (s = audio_only_share)
-        where mse averages over the pixels (or the frames and mel bins) of one example.
+        L = 1/N sum_n w_n [ mse(x_image, D_i(c)) + audio_weight * mse(x_audio, D_a(c)) ]
+        training inputs: with u ~ U(0, 1), the image is zeroed if u < r * s and the audio if
+        r * s <= u < r  (r = modality_dropout, s = audio_only_share)
+        where mse averages over the pixels (or the frames and mel bins) of one example and
+        w_n is its sample weight (1 without weights).
 
     Args:
         image_shape: ``(height, width, channels)``, e.g. ``(8, 8, 1)``.
         audio_shape: ``(frames, mel_bins)``.
-        code_dim: size of the shared code.
+        encoding_dim: size of the shared code (``code_dim`` before; the old name raises a
+            ``TypeError``).
         hidden_units: size of each modality's hidden layer (encoder and decoder).
-        drop_rate: share of training examples with one modality zeroed, in ``[0, 1]``; the
-            default 2/3 gives Ngiam's mix: a third image only, a third audio only, a third
-            both.
+        modality_dropout: share of training examples with one modality zeroed, in
+            ``[0, 1]`` (``drop_rate`` before); the default 2/3 gives Ngiam's mix: a third
+            image only, a third audio only, a third both. (FusionClassifier's
+            ``modality_dropout`` hides each modality independently; here exactly one of the
+            two is hidden, so an example always keeps one.)
         audio_weight: weight of the audio term of the loss.
         audio_encoder: ``"dense"`` (Ngiam's setting, fast) or ``"recurrent"``.
         audio_only_share: share of the zeroed examples that keep only their audio (their
@@ -60,7 +67,7 @@ class BimodalAutoencoder(keras.Model):
             0.5 zeroes either input equally often; a larger share trains the audio-to-image
             path (hear a digit, generate its image) on more examples.
         seed: seed of the zeroing draws.
-        **kwargs: base ``keras.Model`` arguments (``name``).
+        **kwargs: base ``keras.Model`` arguments (``name``, ``dtype``).
 
     Call arguments:
         inputs: dict with ``"image"`` ``(batch_size, height, width, channels)`` and
@@ -75,10 +82,11 @@ class BimodalAutoencoder(keras.Model):
     Raises:
         ValueError: for bad shapes, sizes or rates, an unknown ``audio_encoder``, or inputs
             without ``"image"`` or ``"audio"``.
+        TypeError: for the old argument names ``code_dim`` and ``drop_rate``.
 
     Example:
         >>> import numpy as np
-        >>> model = BimodalAutoencoder((8, 8, 1), (5, 4), code_dim=3, hidden_units=8)
+        >>> model = BimodalAutoencoder((8, 8, 1), (5, 4), encoding_dim=3, hidden_units=8)
         >>> out = model.reconstruct({"audio": np.zeros((2, 5, 4), "float32")}, source="audio")
         >>> out["image"].shape, out["audio"].shape
         ((2, 8, 8, 1), (2, 5, 4))
@@ -86,56 +94,59 @@ class BimodalAutoencoder(keras.Model):
     Book: section "sec-shared-representations".
     """
 
-    def __init__(self, image_shape, audio_shape, *, code_dim=32, hidden_units=128,
-                 drop_rate=2 / 3, audio_weight=1.0, audio_encoder="dense", seed=None,
+    def __init__(self, image_shape, audio_shape, *, encoding_dim=32, hidden_units=128,
+                 modality_dropout=2 / 3, audio_weight=1.0, audio_encoder="dense", seed=None,
                  audio_only_share=0.5, **kwargs):
+        for old, new in _RENAMED.items():
+            if old in kwargs:
+                raise TypeError(
+                    v.message(_NAME, f"{new}, the package's name for this argument",
+                              f"{old}={kwargs[old]!r}",
+                              f"{old} was renamed: pass {new}={kwargs[old]!r}")
+                )
         super().__init__(**kwargs)
         self.image_shape = v.check_input_shape(_NAME, image_shape, 3,
                                                "(height, width, channels)")
         self.audio_shape = v.check_input_shape(_NAME, audio_shape, 2, "(frames, mel_bins)")
-        v.check_positive_int(_NAME, "code_dim", code_dim)
+        v.check_positive_int(_NAME, "encoding_dim", encoding_dim)
         v.check_positive_int(_NAME, "hidden_units", hidden_units)
-        for arg, value in (("drop_rate", drop_rate), ("audio_weight", audio_weight),
-                           ("audio_only_share", audio_only_share)):
-            v.check_type(_NAME, arg, value, (int, float), "a number")
-        if not 0 <= drop_rate <= 1:
-            raise ValueError(v.message(_NAME, "drop_rate in [0, 1]", f"drop_rate={drop_rate!r}"))
-        if not 0 <= audio_only_share <= 1:
-            raise ValueError(
-                v.message(_NAME, "audio_only_share in [0, 1]",
-                          f"audio_only_share={audio_only_share!r}",
-                          "It is the share of the zeroed examples that keep only their audio")
-            )
-        if audio_weight < 0:
-            raise ValueError(v.message(_NAME, "audio_weight >= 0",
-                                       f"audio_weight={audio_weight!r}"))
+        self.modality_dropout = v.check_real(
+            _NAME, "modality_dropout", modality_dropout, minimum=0, maximum=1,
+            fix="It is the share of training examples with one input zeroed")
+        self.audio_only_share = v.check_real(
+            _NAME, "audio_only_share", audio_only_share, minimum=0, maximum=1,
+            fix="It is the share of the zeroed examples that keep only their audio")
+        self.audio_weight = v.check_real(_NAME, "audio_weight", audio_weight, minimum=0)
         v.check_option(_NAME, "audio_encoder", audio_encoder, ("dense", "recurrent"))
         self.audio_encoder = audio_encoder
-        self.code_dim = int(code_dim)
+        self.encoding_dim = int(encoding_dim)
         self.hidden_units = int(hidden_units)
-        self.drop_rate = float(drop_rate)
-        self.audio_weight = float(audio_weight)
-        self.audio_only_share = float(audio_only_share)
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
 
         image_size, audio_size = math.prod(self.image_shape), math.prod(self.audio_shape)
-        dense = keras.layers.Dense
-        self.image_in = dense(hidden_units, activation="relu", name="image_hidden")
+        dtype = self.dtype_policy
+
+        def dense(units, name, activation=None):
+            return keras.layers.Dense(units, activation=activation, name=name, dtype=dtype)
+
+        self.image_in = dense(hidden_units, "image_hidden", "relu")
         if audio_encoder == "recurrent":
-            self.audio_in = create_audio_encoder(self.audio_shape, embedding_dim=hidden_units)
+            self.audio_in = create_audio_encoder(self.audio_shape, embedding_dim=hidden_units,
+                                                 dtype=dtype)
         else:
-            self.audio_norm = keras.layers.BatchNormalization(momentum=0.9, name="audio_norm")
-            self.audio_in = dense(hidden_units, activation="relu", name="audio_hidden")
+            self.audio_norm = keras.layers.BatchNormalization(momentum=0.9, name="audio_norm",
+                                                              dtype=dtype)
+            self.audio_in = dense(hidden_units, "audio_hidden", "relu")
             self.audio_norm.build((None, audio_size))
             self.audio_in.build((None, audio_size))
-        self.code = dense(code_dim, name="shared_code")
-        self.image_up = dense(hidden_units, activation="relu", name="image_decoder_hidden")
-        self.audio_up = dense(hidden_units, activation="relu", name="audio_decoder_hidden")
-        self.image_out = dense(image_size, activation="sigmoid", name="image_output")
-        self.audio_out = dense(audio_size, name="audio_output")
+        self.code = dense(encoding_dim, "shared_code")
+        self.image_up = dense(hidden_units, "image_decoder_hidden", "relu")
+        self.audio_up = dense(hidden_units, "audio_decoder_hidden", "relu")
+        self.image_out = dense(image_size, "image_output", "sigmoid")
+        self.audio_out = dense(audio_size, "audio_output")
         for layer, size in ((self.image_in, image_size), (self.code, 2 * hidden_units),
-                            (self.image_up, code_dim), (self.audio_up, code_dim),
+                            (self.image_up, encoding_dim), (self.audio_up, encoding_dim),
                             (self.image_out, hidden_units), (self.audio_out, hidden_units)):
             layer.build((None, size))
         self.built = True
@@ -150,21 +161,21 @@ class BimodalAutoencoder(keras.Model):
 
     def _presence(self, inputs, batch, training):
         if "presence" in inputs:
-            presence = ops.cast(inputs["presence"], "float32")  # (batch, 2)
+            presence = ops.cast(inputs["presence"], self.compute_dtype)  # (batch, 2)
         else:
-            presence = ops.ones((batch, 2))
-        if training and self.drop_rate > 0:
+            presence = ops.ones((batch, 2), self.compute_dtype)
+        if training and self.modality_dropout > 0:
             u = keras.random.uniform((batch, 1), seed=self.seed_generator)  # (batch, 1)
-            cut = self.drop_rate * self.audio_only_share  # u < cut: audio only (image zeroed)
-            hide_image = ops.cast(u < cut, "float32")
-            hide_audio = ops.cast((u >= cut) & (u < self.drop_rate), "float32")
+            cut = self.modality_dropout * self.audio_only_share  # u < cut: image zeroed
+            hide_image = ops.cast(u < cut, presence.dtype)
+            hide_audio = ops.cast((u >= cut) & (u < self.modality_dropout), presence.dtype)
             presence = presence * ops.concatenate([1 - hide_image, 1 - hide_audio], axis=1)
         return presence
 
     def _encode(self, inputs, training=None):
         self._check_inputs(inputs, ("image", "audio"))
-        image = ops.cast(inputs["image"], "float32")
-        audio = ops.cast(inputs["audio"], "float32")
+        image = ops.cast(inputs["image"], self.compute_dtype)
+        audio = ops.cast(inputs["audio"], self.compute_dtype)
         batch = ops.shape(image)[0]
         presence = self._presence(inputs, batch, training)  # (batch, 2)
         image = ops.reshape(image, (batch, -1)) * presence[:, :1]  # (batch, h * w * c)
@@ -175,7 +186,7 @@ class BimodalAutoencoder(keras.Model):
             audio = self.audio_norm(audio, training=training) * presence[:, 1:]
             audio_hidden = self.audio_in(audio)  # (batch, hidden_units)
         hidden = ops.concatenate([self.image_in(image), audio_hidden], axis=-1)
-        return self.code(hidden)  # (batch, code_dim)
+        return self.code(hidden)  # (batch, encoding_dim)
 
     def call(self, inputs, training=None):
         code = self._encode(inputs, training=training)
@@ -186,10 +197,22 @@ class BimodalAutoencoder(keras.Model):
                 "audio": ops.reshape(audio, (batch, *self.audio_shape))}
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
-        """Mean squared error of both reconstructions against the clean inputs ``x``."""
-        image_error = ops.mean(ops.square(ops.cast(x["image"], "float32") - y_pred["image"]))
-        audio_error = ops.mean(ops.square(ops.cast(x["audio"], "float32") - y_pred["audio"]))
-        return image_error + self.audio_weight * audio_error
+        """Mean squared error of both reconstructions against the clean inputs ``x``.
+
+        Each example's error (its image's mean squared error plus ``audio_weight`` times its
+        audio's) is weighted by ``sample_weight`` ``(batch_size,)`` when given, and the sum
+        divided by the batch size, as Keras reduces a compiled loss.
+        """
+        errors = []
+        for m in ("image", "audio"):
+            batch = ops.shape(y_pred[m])[0]
+            diff = ops.cast(x[m], y_pred[m].dtype) - y_pred[m]
+            errors.append(ops.mean(ops.square(ops.reshape(diff, (batch, -1))), axis=1))
+        per_example = errors[0] + self.audio_weight * errors[1]  # (batch,)
+        if sample_weight is not None:
+            per_example = per_example * ops.reshape(
+                ops.cast(sample_weight, per_example.dtype), (-1,))
+        return ops.mean(per_example)
 
     def _batches(self, inputs, source, batch_size, name):
         """Yield batches of ``inputs`` with the inputs ``source`` lacks zeroed and absent."""
@@ -217,7 +240,7 @@ class BimodalAutoencoder(keras.Model):
             batch_size: examples per forward pass.
 
         Returns:
-            A NumPy array of shape ``(num_examples, code_dim)``.
+            A NumPy array of shape ``(num_examples, encoding_dim)``.
 
         Raises:
             ValueError: for an unknown ``source`` or an input it needs missing.
@@ -249,16 +272,16 @@ class BimodalAutoencoder(keras.Model):
         return {m: np.concatenate(parts, axis=0) for m, parts in outputs.items()}
 
     def get_config(self):
-        return {
-            "name": self.name,
-            "trainable": self.trainable,
-            "image_shape": list(self.image_shape),
-            "audio_shape": list(self.audio_shape),
-            "code_dim": self.code_dim,
-            "hidden_units": self.hidden_units,
-            "drop_rate": self.drop_rate,
-            "audio_weight": self.audio_weight,
-            "audio_encoder": self.audio_encoder,
-            "seed": self.seed,
-            "audio_only_share": self.audio_only_share,
-        }
+        config = super().get_config()
+        config.update(
+            image_shape=list(self.image_shape),
+            audio_shape=list(self.audio_shape),
+            encoding_dim=self.encoding_dim,
+            hidden_units=self.hidden_units,
+            modality_dropout=self.modality_dropout,
+            audio_weight=self.audio_weight,
+            audio_encoder=self.audio_encoder,
+            seed=self.seed,
+            audio_only_share=self.audio_only_share,
+        )
+        return config

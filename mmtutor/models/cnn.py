@@ -28,7 +28,7 @@ class CNN(keras.Model):
         filters: filters of the first convolution (the second has twice as many).
         dropout: dropout rate in the dense head.
         augment: whether to shift training images at random.
-        **kwargs: standard model arguments (``name``, ...).
+        **kwargs: standard model arguments (``name``, ``dtype``, ...).
 
     Call arguments:
         inputs: images ``(batch_size, height, width, channels)``.
@@ -58,25 +58,28 @@ class CNN(keras.Model):
                                     "For grayscale images add a channel axis, e.g. (8, 8, 1)")
         v.check_positive_int(name, "num_classes", num_classes)
         v.check_positive_int(name, "filters", filters)
-        v.check_type(name, "dropout", dropout, (int, float), "a number in [0, 1)")
-        if not 0 <= dropout < 1:
-            raise ValueError(v.message(name, "dropout to be in [0, 1)", f"dropout={dropout!r}"))
+        dropout = v.check_real(name, "dropout", dropout, minimum=0, maximum=1,
+                               strict_maximum=True)
         v.check_type(name, "augment", augment, bool, "True or False")
+        # A functional model does not pass its dtype policy on: give it to every layer.
+        policy = keras.dtype_policies.get(kwargs.pop("dtype", None))
+        layers = keras.layers
 
         inputs = keras.Input(shape=shape, name="image")
         x = inputs
         if augment:  # active only when training
-            x = keras.layers.RandomTranslation(0.125, 0.125, fill_mode="constant",
-                                               interpolation="nearest")(x)
-        x = keras.layers.Conv2D(filters, 3, padding="same", activation="relu")(x)
-        x = keras.layers.Conv2D(2 * filters, 3, padding="same", activation="relu")(x)
-        x = keras.layers.MaxPooling2D(2, padding="same")(x)  # (batch_size, h/2, w/2, 2 filters)
-        x = keras.layers.Flatten()(x)  # (batch_size, h/2 * w/2 * 2 filters)
-        x = keras.layers.Dropout(dropout)(x)
-        x = keras.layers.Dense(64, activation="relu")(x)
-        x = keras.layers.Dropout(dropout)(x)
-        outputs = keras.layers.Dense(num_classes, activation="softmax")(x)
+            x = layers.RandomTranslation(0.125, 0.125, fill_mode="constant",
+                                         interpolation="nearest", dtype=policy)(x)
+        x = layers.Conv2D(filters, 3, padding="same", activation="relu", dtype=policy)(x)
+        x = layers.Conv2D(2 * filters, 3, padding="same", activation="relu", dtype=policy)(x)
+        x = layers.MaxPooling2D(2, padding="same", dtype=policy)(x)  # (batch, h/2, w/2, 2f)
+        x = layers.Flatten(dtype=policy)(x)  # (batch_size, h/2 * w/2 * 2 filters)
+        x = layers.Dropout(dropout, dtype=policy)(x)
+        x = layers.Dense(64, activation="relu", dtype=policy)(x)
+        x = layers.Dropout(dropout, dtype=policy)(x)
+        outputs = layers.Dense(num_classes, activation="softmax", dtype=policy)(x)
         super().__init__(inputs, outputs, **kwargs)
+        self.dtype_policy = policy
         self.num_classes = int(num_classes)
         self.filters = int(filters)
         self.dropout = float(dropout)
@@ -88,9 +91,10 @@ class CNN(keras.Model):
         return super().call(inputs, training=training, mask=mask)
 
     def get_config(self):
-        return {"name": self.name, "trainable": self.trainable,
-                "input_shape": list(self.input_shape[1:]), "num_classes": self.num_classes,
-                "filters": self.filters, "dropout": self.dropout, "augment": self.augment}
+        config = super().get_config()
+        config.update(input_shape=list(self.input_shape[1:]), num_classes=self.num_classes,
+                      filters=self.filters, dropout=self.dropout, augment=self.augment)
+        return config
 
     @classmethod
     def from_config(cls, config):

@@ -9,8 +9,12 @@ import numpy as np
 from keras import ops
 
 from mmtutor import _validation as v
-from mmtutor.losses.contrastive import _check_temperature, info_nce
-from mmtutor.models.fusion import _check_modalities, _create_encoder, _jsonable
+
+# The per-row InfoNCE terms, which sample weights need, have no public form in mmtutor.losses
+# yet (info_nce returns their mean); this is the one place a model reads them.
+from mmtutor.losses.contrastive import _info_nce, _label_info_nce
+from mmtutor.modalities import check_modality_shapes
+from mmtutor.models._common import check_encoder_options, check_vocabulary_size, create_encoders
 
 _NAME = "DualEncoder"
 
@@ -37,6 +41,8 @@ class DualEncoder(keras.Model):
     Formula:
         z_a = normalize(P_a E_a(x_a)),  z_b = normalize(P_b E_b(x_b)),
         L = info_nce(z_a, z_b, temperature=tau)   (positives="labels": labels=y as well)
+        with sample weights s: L = 1/N sum_i s_i l_i, where l_i is row i's term of info_nce
+        (both directions averaged); every example still serves as a negative for the others.
 
     Args:
         modalities: dict from exactly two modality names to their input shapes (as for
@@ -52,7 +58,7 @@ class DualEncoder(keras.Model):
         positives: ``"pairs"`` (the default: row ``i`` of one modality matches only row
             ``i`` of the other; fit on the inputs alone) or ``"labels"`` (every same-label
             pair is a positive; fit on ``(inputs, labels)``).
-        **kwargs: base ``keras.Model`` arguments (``name``).
+        **kwargs: base ``keras.Model`` arguments (``name``, ``dtype``).
 
     Call arguments:
         inputs: dict with one array per modality of the model (extra keys are ignored).
@@ -83,7 +89,7 @@ class DualEncoder(keras.Model):
     def __init__(self, modalities, *, projection_dim=32, embedding_dim=64, temperature=0.1,
                  vocabulary_size=None, encoder_options=None, positives="pairs", **kwargs):
         super().__init__(**kwargs)
-        shapes = _check_modalities(modalities, _NAME)
+        shapes = check_modality_shapes(_NAME, modalities)
         if len(shapes) != 2:
             raise ValueError(
                 v.message(_NAME, "exactly two modalities", f"modalities={list(shapes)}",
@@ -91,24 +97,21 @@ class DualEncoder(keras.Model):
             )
         v.check_positive_int(_NAME, "projection_dim", projection_dim)
         v.check_positive_int(_NAME, "embedding_dim", embedding_dim)
-        self.temperature = _check_temperature(_NAME, temperature)
+        self.temperature = v.check_real(_NAME, "temperature", temperature, minimum=0,
+                                        strict=True, fix="Typical values lie between 0.05 and 1")
         v.check_option(_NAME, "positives", positives, ("pairs", "labels"))
         self.positives = positives
-        options = dict(encoder_options or {})
-        for key in options:
-            v.check_option(_NAME, "each encoder_options key", key, tuple(shapes))
         self.input_shapes = shapes
         self.projection_dim = int(projection_dim)
         self.embedding_dim = int(embedding_dim)
-        self.vocabulary_size = None if vocabulary_size is None else int(vocabulary_size)
-        self.encoder_options = _jsonable(options)
-        self.encoders = [
-            _create_encoder(m, s, self.embedding_dim, self.vocabulary_size,
-                            self.encoder_options.get(m, {}), _NAME)
-            for m, s in shapes.items()
-        ]
-        self.projections = [keras.layers.Dense(projection_dim, name=f"{m}_projection")
-                            for m in shapes]
+        self.vocabulary_size = check_vocabulary_size(_NAME, vocabulary_size, shapes)
+        self.encoder_options = check_encoder_options(_NAME, encoder_options, shapes)
+        self.encoders = create_encoders(shapes, embedding_dim=self.embedding_dim,
+                                        vocabulary_size=self.vocabulary_size,
+                                        encoder_options=self.encoder_options,
+                                        dtype=self.dtype_policy)
+        self.projections = [keras.layers.Dense(projection_dim, name=f"{m}_projection",
+                                               dtype=self.dtype_policy) for m in shapes]
         for projection in self.projections:
             projection.build((None, self.embedding_dim))
         self.built = True
@@ -141,20 +144,34 @@ class DualEncoder(keras.Model):
         """Symmetric InfoNCE between the two modalities' embeddings.
 
         ``y`` (the labels) is used only with ``positives="labels"``, where it is required.
+        ``sample_weight`` ``(batch_size,)`` weighs each row's term, and the sum is divided by
+        the batch size, as Keras reduces a compiled loss; a weight-0 example adds no term of
+        its own but still serves as a negative (or, with labels, a positive) for the others.
+        Without weights the loss equals :func:`~mmtutor.losses.info_nce`.
         """
         a, b = (y_pred[m] for m in self.modalities)
         if self.positives == "pairs":
-            return info_nce(a, b, temperature=self.temperature, normalize=False)
+            rows = _info_nce(a, b, self.temperature, False)  # (batch_size,)
         elif self.positives == "labels":
             if y is None:
                 raise ValueError(
                     v.message(_NAME, "labels y with positives='labels'", "y=None",
                               "Fit on (inputs, labels): model.fit(inputs, labels)")
                 )
-            return info_nce(a, b, temperature=self.temperature, normalize=False, labels=y)
+            shape = v.shape_of(y)
+            if len(shape) not in (1, 2) or (len(shape) == 2 and shape[1] != 1):
+                raise ValueError(
+                    v.message(_NAME, "labels y of shape (batch_size,), one integer per pair",
+                              f"y with shape {v._fmt(shape)}",
+                              "If these are one-hot rows, take argmax(axis=-1) first")
+                )
+            rows = _label_info_nce(a, b, y, self.temperature, False)  # (batch_size,)
         else:
             raise ValueError(v.message(_NAME, "positives 'pairs' or 'labels'",
                                        f"positives={self.positives!r}"))
+        if sample_weight is not None:
+            rows = rows * ops.reshape(ops.cast(sample_weight, rows.dtype), (-1,))
+        return ops.mean(rows)
 
     def embed(self, x, *, modality, batch_size=256):
         """Unit-length embeddings of one modality's inputs, for retrieval.
@@ -176,17 +193,17 @@ class DualEncoder(keras.Model):
                                for i in range(0, len(x), batch_size)], axis=0)
 
     def get_config(self):
-        return {
-            "name": self.name,
-            "trainable": self.trainable,
-            "modalities": {m: list(s) for m, s in self.input_shapes.items()},
-            "projection_dim": self.projection_dim,
-            "embedding_dim": self.embedding_dim,
-            "temperature": self.temperature,
-            "vocabulary_size": self.vocabulary_size,
-            "encoder_options": self.encoder_options,
-            "positives": self.positives,
-        }
+        config = super().get_config()
+        config.update(
+            modalities={m: list(s) for m, s in self.input_shapes.items()},
+            projection_dim=self.projection_dim,
+            embedding_dim=self.embedding_dim,
+            temperature=self.temperature,
+            vocabulary_size=self.vocabulary_size,
+            encoder_options=self.encoder_options,
+            positives=self.positives,
+        )
+        return config
 
     @classmethod
     def from_config(cls, config):

@@ -1,8 +1,9 @@
 """One encoder per modality, each mapping its input to an embedding of a chosen size.
 
 The encoders are functional ``keras.Model`` objects with one input named after the modality,
-so they compose: :func:`create_unimodal_classifier` puts a softmax head on one to make a
-single-modality baseline, and :class:`~mmtutor.models.FusionClassifier` fuses several.
+so they compose: :func:`~mmtutor.models.create_unimodal_classifier` puts a softmax head on one
+to make a single-modality baseline, and :class:`~mmtutor.models.FusionClassifier` fuses
+several. :func:`create_encoder` picks the encoder by the modality's name.
 """
 
 from __future__ import annotations
@@ -10,26 +11,24 @@ from __future__ import annotations
 import keras
 
 from mmtutor import _validation as v
-
-#: The fixed vocabulary of modality names used by every multimodal model in mmtutor.
-MODALITIES = ("image", "audio", "text")
+from mmtutor.layers.attention_pooling import AttentionPooling
+from mmtutor.modalities import INPUT_SHAPES, MODALITIES
 
 
 def _check_common(name, embedding_dim, dropout):
     v.check_positive_int(name, "embedding_dim", embedding_dim)
-    v.check_type(name, "dropout", dropout, (int, float), "a number in [0, 1)")
-    if not 0 <= dropout < 1:
-        raise ValueError(v.message(name, "dropout in [0, 1)", f"dropout={dropout!r}"))
+    v.check_real(name, "dropout", dropout, minimum=0, maximum=1, strict_maximum=True)
 
 
-def _embedding_head(x, embedding_dim, dropout, prefix):
+def _embedding_head(x, embedding_dim, dropout, prefix, dtype):
     if dropout:
-        x = keras.layers.Dropout(dropout, name=f"{prefix}_dropout")(x)
-    return keras.layers.Dense(embedding_dim, activation="relu", name=f"{prefix}_embedding")(x)
+        x = keras.layers.Dropout(dropout, name=f"{prefix}_dropout", dtype=dtype)(x)
+    return keras.layers.Dense(embedding_dim, activation="relu", name=f"{prefix}_embedding",
+                              dtype=dtype)(x)
 
 
 def create_image_encoder(input_shape=(8, 8, 1), *, embedding_dim=64, filters=(32, 64),
-                         dropout=0.0, name="image_encoder"):
+                         dropout=0.0, name="image_encoder", dtype=None):
     """A small CNN that maps an image to an embedding vector.
 
     Two 3x3 convolution blocks (the second after 2x2 max pooling), flattened, then a dense
@@ -45,6 +44,8 @@ def create_image_encoder(input_shape=(8, 8, 1), *, embedding_dim=64, filters=(32
         filters: number of filters of the two convolution blocks.
         dropout: dropout rate before the embedding layer.
         name: the model's name.
+        dtype: dtype policy of every layer (e.g. ``"float64"``); None takes Keras's global
+            policy.
 
     Returns:
         A functional ``keras.Model`` with input ``"image"`` of shape
@@ -71,41 +72,40 @@ def create_image_encoder(input_shape=(8, 8, 1), *, embedding_dim=64, filters=(32
         v.check_positive_int(fname, "filters", f)
     inputs = keras.Input(shape, name="image")
     x = keras.layers.Conv2D(filters[0], 3, padding="same", activation="relu",
-                            name="image_conv_1")(inputs)  # (batch, h, w, f0)
-    x = keras.layers.MaxPooling2D(2, name="image_pool")(x)  # (batch, h/2, w/2, f0)
+                            name="image_conv_1", dtype=dtype)(inputs)  # (batch, h, w, f0)
+    x = keras.layers.MaxPooling2D(2, name="image_pool", dtype=dtype)(x)  # (batch, h/2, w/2, f0)
     x = keras.layers.Conv2D(filters[1], 3, padding="same", activation="relu",
-                            name="image_conv_2")(x)  # (batch, h/2, w/2, f1)
-    x = keras.layers.Flatten(name="image_flatten")(x)  # (batch, h/2 * w/2 * f1)
-    outputs = _embedding_head(x, embedding_dim, dropout, "image")
+                            name="image_conv_2", dtype=dtype)(x)  # (batch, h/2, w/2, f1)
+    x = keras.layers.Flatten(name="image_flatten", dtype=dtype)(x)  # (batch, h/2 * w/2 * f1)
+    outputs = _embedding_head(x, embedding_dim, dropout, "image", dtype)
     return keras.Model(inputs, outputs, name=name)
 
 
-def _recurrent(cell, units, return_sequences, name):
+def _recurrent(cell, units, return_sequences, name, dtype):
     if cell == "gru":
-        return keras.layers.GRU(units, return_sequences=return_sequences, name=name)
+        return keras.layers.GRU(units, return_sequences=return_sequences, name=name, dtype=dtype)
     elif cell == "lstm":
-        return keras.layers.LSTM(units, return_sequences=return_sequences, name=name)
+        return keras.layers.LSTM(units, return_sequences=return_sequences, name=name,
+                                 dtype=dtype)
     else:
         raise ValueError(f"unknown cell {cell!r}")  # checked by callers first
 
 
-def _pool(x, pooling, prefix):
-    from mmtutor.layers import AttentionPooling
-
+def _pool(x, pooling, prefix, dtype):
     if pooling == "attention":
-        return AttentionPooling(name=f"{prefix}_attention")(x)  # (batch, features)
+        return AttentionPooling(name=f"{prefix}_attention", dtype=dtype)(x)  # (batch, features)
     elif pooling == "mean":
         # A fixed zero query scores every step alike: uniform weights over the real steps, i.e.
         # the masked mean, and zeros (not GlobalAveragePooling1D's 0/0) for an all-padding row.
         return AttentionPooling(query_initializer="zeros", trainable=False,
-                                name=f"{prefix}_mean")(x)  # (batch, features)
+                                name=f"{prefix}_mean", dtype=dtype)(x)  # (batch, features)
     else:
         raise ValueError(f"unknown pooling {pooling!r}")  # checked by callers first
 
 
 def create_audio_encoder(input_shape, *, embedding_dim=64, units=48, cell="gru",
                          pooling="attention", conv_filters=32, pool_size=2, normalize=True,
-                         dropout=0.0, name="audio_encoder"):
+                         dropout=0.0, name="audio_encoder", dtype=None):
     """A recurrent network over log-mel frames that maps a clip to an embedding vector.
 
     Log-mel values sit far from zero (their scale depends on the recording level), so by
@@ -138,6 +138,7 @@ def create_audio_encoder(input_shape, *, embedding_dim=64, units=48, cell="gru",
         normalize: standardise each mel bin with ``BatchNormalization`` first.
         dropout: dropout rate before the embedding layer.
         name: the model's name.
+        dtype: dtype policy of every layer; None takes Keras's global policy.
 
     Returns:
         A functional ``keras.Model`` with input ``"audio"`` of shape
@@ -167,22 +168,23 @@ def create_audio_encoder(input_shape, *, embedding_dim=64, units=48, cell="gru",
     inputs = keras.Input(shape, name="audio")
     x = inputs
     if normalize:
-        x = keras.layers.BatchNormalization(momentum=0.9, name="audio_norm")(x)  # per mel bin
+        x = keras.layers.BatchNormalization(momentum=0.9, name="audio_norm",
+                                            dtype=dtype)(x)  # per mel bin
     if conv_filters:
         x = keras.layers.Conv1D(conv_filters, 5, padding="same", activation="relu",
-                                name="audio_conv")(x)  # (batch, frames, conv_filters)
-        x = keras.layers.MaxPooling1D(pool_size, padding="same",
-                                      name="audio_pool")(x)  # (batch, frames / pool_size, f)
-    x = _recurrent(cell, units, pooling != "last", "audio_rnn")(x)
+                                name="audio_conv", dtype=dtype)(x)  # (batch, frames, filters)
+        x = keras.layers.MaxPooling1D(pool_size, padding="same", name="audio_pool",
+                                      dtype=dtype)(x)  # (batch, frames / pool_size, filters)
+    x = _recurrent(cell, units, pooling != "last", "audio_rnn", dtype)(x)
     if pooling != "last":
-        x = _pool(x, pooling, "audio")  # (batch, frames, units) -> (batch, units)
-    outputs = _embedding_head(x, embedding_dim, dropout, "audio")
+        x = _pool(x, pooling, "audio", dtype)  # (batch, frames, units) -> (batch, units)
+    outputs = _embedding_head(x, embedding_dim, dropout, "audio", dtype)
     return keras.Model(inputs, outputs, name=name)
 
 
 def create_text_encoder(vocabulary_size, sequence_length=None, *, embedding_dim=64,
                         token_dim=32, units=64, pooling="rnn", dropout=0.0,
-                        name="text_encoder"):
+                        name="text_encoder", dtype=None):
     """Token embeddings with padding masked, pooled into one embedding vector.
 
     Token id 0 is padding: the embedding layer uses ``mask_zero=True`` so the pooling ignores
@@ -203,6 +205,7 @@ def create_text_encoder(vocabulary_size, sequence_length=None, *, embedding_dim=
         pooling: ``"rnn"``, ``"attention"`` or ``"mean"``.
         dropout: dropout rate before the embedding layer.
         name: the model's name.
+        dtype: dtype policy of every layer; None takes Keras's global policy.
 
     Returns:
         A functional ``keras.Model`` with input ``"text"`` of shape
@@ -230,59 +233,70 @@ def create_text_encoder(vocabulary_size, sequence_length=None, *, embedding_dim=
     v.check_option(fname, "pooling", pooling, ("rnn", "attention", "mean"))
     inputs = keras.Input((sequence_length,), dtype="int32", name="text")
     x = keras.layers.Embedding(int(vocabulary_size), token_dim, mask_zero=True,
-                               name="text_tokens")(inputs)  # (batch, length, token_dim)
+                               name="text_tokens", dtype=dtype)(inputs)  # (batch, length, d)
     if pooling == "rnn":
-        x = _recurrent("gru", units, False, "text_rnn")(x)  # (batch, units)
+        x = _recurrent("gru", units, False, "text_rnn", dtype)(x)  # (batch, units)
     else:
-        x = _pool(x, pooling, "text")  # (batch, token_dim)
-    outputs = _embedding_head(x, embedding_dim, dropout, "text")
+        x = _pool(x, pooling, "text", dtype)  # (batch, token_dim)
+    outputs = _embedding_head(x, embedding_dim, dropout, "text", dtype)
     return keras.Model(inputs, outputs, name=name)
 
 
-def create_unimodal_classifier(encoder, *, num_classes=10, dropout=0.0, name=None):
-    """Put a softmax classification head on one modality's encoder.
+def create_encoder(modality, input_shape, *, embedding_dim=64, vocabulary_size=None, name=None,
+                   **options):
+    """Build the encoder of one modality by its name: image, audio or text.
 
-    The single-modality baseline every fused model is compared with: the same encoder the
-    fusion model uses, followed by a dense softmax layer.
-
-    Formula:
-        p(y | x) = softmax(W E(x) + b)
+    The one place that maps a modality name to its ``create_*_encoder`` function, so the
+    multimodal models (:class:`~mmtutor.models.FusionClassifier`,
+    :class:`~mmtutor.models.DualEncoder`) and learners build encoders the same way.
 
     Args:
-        encoder: a ``keras.Model`` with one input, such as :func:`create_image_encoder`'s.
-        num_classes: number of classes.
-        dropout: dropout rate between the encoder and the head.
-        name: the model's name; defaults to ``"<input name>_classifier"``.
+        modality: ``"image"``, ``"audio"`` or ``"text"``.
+        input_shape: one example's shape without the batch axis: image ``(height, width,
+            channels)``, audio ``(frames, mel_bins)``, text ``(sequence_length,)``.
+        embedding_dim: size of the output embedding.
+        vocabulary_size: number of token ids; required for ``"text"``, ignored otherwise.
+        name: the model's name; defaults to ``"<modality>_encoder"``.
+        **options: further keyword arguments of that modality's function, e.g.
+            ``units=32`` for :func:`create_audio_encoder` or ``dtype="float64"``.
 
     Returns:
-        A functional ``keras.Model`` from the encoder's input to class probabilities of shape
-        ``(batch_size, num_classes)``.
+        A functional ``keras.Model`` with one input named after the modality and output
+        ``(batch_size, embedding_dim)``.
 
     Raises:
-        TypeError: if ``encoder`` is not a ``keras.Model``.
-        ValueError: if the encoder has several inputs, or ``num_classes`` is not positive.
+        ValueError: for an unknown ``modality``, ``"text"`` without ``vocabulary_size``, or
+            anything the modality's function rejects.
+        TypeError: for an option the modality's function does not take.
 
     Example:
         >>> import numpy as np
-        >>> model = create_unimodal_classifier(create_image_encoder(embedding_dim=8))
-        >>> probs = model(np.zeros((3, 8, 8, 1), dtype="float32"))
-        >>> tuple(probs.shape), np.allclose(np.sum(probs, axis=1), 1.0)
-        ((3, 10), True)
+        >>> encoder = create_encoder("text", (6,), embedding_dim=4, vocabulary_size=20,
+        ...                          pooling="mean")
+        >>> encoder.name, tuple(encoder(np.ones((2, 6), dtype="int32")).shape)
+        ('text_encoder', (2, 4))
 
     Book: section "sec-multimodal-classifier".
     """
-    fname = "create_unimodal_classifier"
-    v.check_type(fname, "encoder", encoder, keras.Model, "a keras.Model")
-    v.check_positive_int(fname, "num_classes", num_classes)
-    if len(encoder.inputs) != 1:
-        raise ValueError(
-            v.message(fname, "an encoder with one input", f"encoder with "
-                      f"{len(encoder.inputs)} inputs", "Use FusionClassifier for several")
-        )
-    inputs = keras.Input(encoder.inputs[0].shape[1:], dtype=encoder.inputs[0].dtype,
-                         name=encoder.inputs[0].name)
-    x = encoder(inputs)  # (batch, embedding_dim)
-    if dropout:
-        x = keras.layers.Dropout(dropout, name="head_dropout")(x)
-    outputs = keras.layers.Dense(num_classes, activation="softmax", name="head")(x)
-    return keras.Model(inputs, outputs, name=name or f"{inputs.name}_classifier")
+    fname = "create_encoder"
+    v.check_option(fname, "modality", modality, MODALITIES)
+    name = f"{modality}_encoder" if name is None else name
+    if modality == "image":
+        return create_image_encoder(input_shape, embedding_dim=embedding_dim, name=name,
+                                    **options)
+    elif modality == "audio":
+        return create_audio_encoder(input_shape, embedding_dim=embedding_dim, name=name,
+                                    **options)
+    elif modality == "text":
+        (length,) = v.check_input_shape(fname, input_shape, 1, INPUT_SHAPES["text"],
+                                        allow_none=(0,))
+        if vocabulary_size is None:
+            raise ValueError(
+                v.message(fname, "vocabulary_size with modality='text'", "vocabulary_size=None",
+                          "Pass the number of token ids, e.g. "
+                          "len(data.metadata['vocabulary'])")
+            )
+        return create_text_encoder(vocabulary_size, length, embedding_dim=embedding_dim,
+                                   name=name, **options)
+    else:
+        raise ValueError(v.message(fname, "a known modality", f"modality={modality!r}"))

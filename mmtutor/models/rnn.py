@@ -25,7 +25,7 @@ class RNN(keras.Model):
         num_classes: number of classes.
         return_sequences: if True, output one prediction per step.
         units: size of the LSTM state.
-        **kwargs: standard model arguments (``name``, ...).
+        **kwargs: standard model arguments (``name``, ``dtype``, ...).
 
     Call arguments:
         inputs: ``(batch_size, steps, features)``.
@@ -58,19 +58,24 @@ class RNN(keras.Model):
         v.check_positive_int(name, "num_classes", num_classes)
         v.check_type(name, "return_sequences", return_sequences, bool, "True or False")
         v.check_positive_int(name, "units", units)
+        # A functional model does not pass its dtype policy on: give it to every layer.
+        policy = keras.dtype_policies.get(kwargs.pop("dtype", None))
 
         inputs = keras.Input(shape=shape, name="sequence")
-        x = keras.layers.LSTM(units, return_sequences=return_sequences)(inputs)
-        outputs = keras.layers.Dense(num_classes, activation="softmax")(x)  # on the last axis
+        x = keras.layers.LSTM(units, return_sequences=return_sequences, dtype=policy)(inputs)
+        outputs = keras.layers.Dense(num_classes, activation="softmax",
+                                     dtype=policy)(x)  # on the last axis
         super().__init__(inputs, outputs, **kwargs)
+        self.dtype_policy = policy
         self.num_classes = int(num_classes)
         self.return_sequences = return_sequences
         self.units = int(units)
 
     def get_config(self):
-        return {"name": self.name, "trainable": self.trainable,
-                "input_shape": list(self.input_shape[1:]), "num_classes": self.num_classes,
-                "return_sequences": self.return_sequences, "units": self.units}
+        config = super().get_config()
+        config.update(input_shape=list(self.input_shape[1:]), num_classes=self.num_classes,
+                      return_sequences=self.return_sequences, units=self.units)
+        return config
 
     @classmethod
     def from_config(cls, config):

@@ -45,7 +45,8 @@ def test_modality_dropout_saves_and_loads_in_a_model(tmp_path):
 
 @pytest.mark.parametrize("rate", [-0.1, 1.0])
 def test_modality_dropout_rejects_rate_outside_unit_interval(rate):
-    with pytest.raises(ValueError, match=r"ModalityDropout expects rate in \[0, 1\)"):
+    with pytest.raises(ValueError, match=r"ModalityDropout expects rate to be a real number "
+                                         r"in \[0, 1\)"):
         ModalityDropout(rate)
 
 

@@ -32,7 +32,8 @@ def test_autoencoder_get_config_round_trip():
     model = Autoencoder((8, 8, 1), 4, hidden_units=16, name="ae")
     config = model.get_config()
     assert config == {"name": "ae", "trainable": True, "input_shape": [8, 8, 1],
-                      "encoding_dim": 4, "hidden_units": 16}
+                      "encoding_dim": 4, "hidden_units": 16,
+                      "dtype": keras.dtype_policies.serialize(keras.DTypePolicy("float32"))}
     clone = Autoencoder.from_config(config)
     assert clone.get_config() == config
     assert clone.count_params() == model.count_params()

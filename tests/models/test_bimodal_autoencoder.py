@@ -9,7 +9,7 @@ from mmtutor.models import BimodalAutoencoder
 
 def _model(**kwargs):
     keras.utils.set_random_seed(0)
-    return BimodalAutoencoder((8, 8, 1), (4, 6), code_dim=4, hidden_units=16, seed=0,
+    return BimodalAutoencoder((8, 8, 1), (4, 6), encoding_dim=4, hidden_units=16, seed=0,
                               **kwargs)
 
 
@@ -43,8 +43,8 @@ def test_absent_input_does_not_change_the_code():
     assert not np.allclose(model.encode(inputs), code, atol=1e-6)
 
 
-def test_training_zeroes_about_drop_rate_of_the_examples():
-    model = _model(drop_rate=0.5)
+def test_training_zeroes_about_modality_dropout_of_the_examples():
+    model = _model(modality_dropout=0.5)
     presence = np.asarray(model._presence({}, 4000, training=True))
     assert (presence.sum(axis=1) >= 1).all()  # never both zeroed
     assert (presence.sum(axis=1) == 1).mean() == pytest.approx(0.5, abs=0.03)
@@ -76,7 +76,7 @@ def test_training_teaches_audio_to_image_generation(tmp_path, compile_built):
 
 
 def test_bimodal_autoencoder_config_round_trip():
-    model = _model(drop_rate=0.4)
+    model = _model(modality_dropout=0.4)
     clone = BimodalAutoencoder.from_config(model.get_config())
     assert clone.get_config() == model.get_config()
 
@@ -92,9 +92,11 @@ def test_reconstruct_rejects_missing_source_input():
         _model().reconstruct({"image": np.zeros((2, 8, 8, 1))}, source="audio")
 
 
-def test_bimodal_autoencoder_rejects_drop_rate_above_one():
-    with pytest.raises(ValueError, match=r"drop_rate in \[0, 1\]"):
-        _model(drop_rate=1.5)
+def test_bimodal_autoencoder_rejects_modality_dropout_above_one():
+    with pytest.raises(ValueError, match=r"BimodalAutoencoder expects modality_dropout to be a "
+                                         r"real number in \[0, 1\]. Received: "
+                                         r"modality_dropout=1.5"):
+        _model(modality_dropout=1.5)
 
 
 def test_recurrent_audio_encoder_ignores_an_absent_clip_and_round_trips():

@@ -20,7 +20,8 @@ def test_cnn_get_config_round_trip():
     model = CNN((8, 8, 1), 10, filters=4, dropout=0.5, name="cnn8")
     config = model.get_config()
     assert config == {"name": "cnn8", "trainable": True, "input_shape": [8, 8, 1],
-                      "num_classes": 10, "filters": 4, "dropout": 0.5, "augment": True}
+                      "num_classes": 10, "filters": 4, "dropout": 0.5, "augment": True,
+                      "dtype": keras.dtype_policies.serialize(keras.DTypePolicy("float32"))}
     clone = CNN.from_config(config)
     assert clone.get_config() == config and clone.count_params() == model.count_params()
 
@@ -74,10 +75,10 @@ def test_cnn_rejects_bad_num_classes(num_classes, error):
 
 
 def test_cnn_rejects_bad_options():
-    with pytest.raises(ValueError, match=r"CNN expects dropout to be in \[0, 1\)\. Received: "
-                       r"dropout=1\.0\."):
+    with pytest.raises(ValueError, match=r"CNN expects dropout to be a real number in "
+                       r"\[0, 1\)\. Received: dropout=1\.0\."):
         CNN((8, 8, 1), 10, dropout=1.0)
-    with pytest.raises(TypeError, match="CNN expects dropout to be a number"):
+    with pytest.raises(TypeError, match="CNN expects dropout to be a real number"):
         CNN((8, 8, 1), 10, dropout="0.1")
     with pytest.raises(TypeError, match="CNN expects augment to be True or False"):
         CNN((8, 8, 1), 10, augment=1)

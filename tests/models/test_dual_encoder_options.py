@@ -56,3 +56,38 @@ def test_label_positives_need_labels():
 def test_dual_encoder_rejects_unknown_positives():
     with pytest.raises(ValueError, match="DualEncoder expects positives to be one of"):
         _model(positives="class")
+
+
+def _numpy_rows(a, b, temperature, labels=None):
+    """Each row's symmetric InfoNCE term, by a plain loop."""
+    n = len(a)
+    labels = np.arange(n) if labels is None else np.asarray(labels)
+    logits = a @ b.T / temperature
+    rows = []
+    for i in range(n):
+        positives = np.flatnonzero(labels == labels[i])
+        a_to_b = logits[i] - np.log(np.exp(logits[i]).sum())
+        b_to_a = logits[:, i] - np.log(np.exp(logits[:, i]).sum())
+        rows.append(-0.5 * (a_to_b[positives].mean() + b_to_a[positives].mean()))
+    return np.array(rows)
+
+
+@pytest.mark.parametrize("positives", ["pairs", "labels"])
+def test_sample_weight_weighs_each_rows_info_nce_term(positives):
+    model = _model(temperature=0.5, positives=positives)
+    inputs, labels = _data()
+    out = model(inputs)
+    a, b = (np.asarray(out[m], dtype=np.float64) for m in ("image", "text"))
+    weights = np.array([1.0, 0.0, 2.0, 0.5, 1.0, 0.0, 1.0, 3.0])
+    rows = _numpy_rows(a, b, 0.5, labels if positives == "labels" else None)
+    got = float(model.compute_loss(x=inputs, y=labels, y_pred=out, sample_weight=weights))
+    assert got == pytest.approx(np.sum(weights * rows) / 8, rel=1e-5)
+    unweighted = float(model.compute_loss(x=inputs, y=labels, y_pred=out))
+    assert unweighted == pytest.approx(rows.mean(), rel=1e-5)
+
+
+def test_label_positives_reject_one_hot_labels():
+    model = _model(positives="labels")
+    inputs, labels = _data()
+    with pytest.raises(ValueError, match=r"DualEncoder expects labels y of shape \(batch_size,\)"):
+        model.compute_loss(x=inputs, y=np.eye(3)[labels], y_pred=model(inputs))

@@ -4,11 +4,14 @@ import keras
 import numpy as np
 import pytest
 
+from mmtutor import modalities, models
 from mmtutor.models import (
     create_audio_encoder,
+    create_encoder,
     create_image_encoder,
     create_text_encoder,
     create_unimodal_classifier,
+    encoders,
 )
 
 
@@ -109,3 +112,47 @@ def test_text_encoder_rejects_non_positive_vocabulary():
 def test_unimodal_classifier_rejects_non_model():
     with pytest.raises(TypeError, match=r"create_unimodal_classifier expects encoder to be"):
         create_unimodal_classifier("image")
+
+
+@pytest.mark.parametrize(("modality", "shape", "function"),
+                         [("image", (8, 8, 1), create_image_encoder),
+                          ("audio", (5, 4), create_audio_encoder),
+                          ("text", (6,), create_text_encoder)])
+def test_create_encoder_dispatches_by_modality_name(modality, shape, function):
+    keras.utils.set_random_seed(0)
+    options = {"text": {"vocabulary_size": 9}}.get(modality, {})
+    encoder = create_encoder(modality, shape, embedding_dim=3, **options)
+    keras.utils.set_random_seed(0)
+    direct = (function(9, 6, embedding_dim=3) if modality == "text"
+              else function(shape, embedding_dim=3))
+    assert encoder.name == f"{modality}_encoder" and encoder.inputs[0].name == modality
+    assert [w.shape for w in encoder.weights] == [w.shape for w in direct.weights]
+
+
+def test_create_encoder_passes_options_on():
+    encoder = create_encoder("audio", (5, 4), embedding_dim=2, units=3, cell="lstm", name="a")
+    assert encoder.name == "a" and isinstance(encoder.get_layer("audio_rnn"), keras.layers.LSTM)
+
+
+def test_create_encoder_rejects_unknown_modality():
+    with pytest.raises(ValueError, match=r"create_encoder expects modality to be one of 'image', "
+                                         r"'audio', 'text'. Received: modality='video'"):
+        create_encoder("video", (8, 8, 1))
+
+
+def test_create_encoder_requires_vocabulary_size_for_text():
+    with pytest.raises(ValueError, match=r"create_encoder expects vocabulary_size with "
+                                         r"modality='text'. Received: vocabulary_size=None"):
+        create_encoder("text", (6,))
+
+
+def test_models_modalities_is_the_package_vocabulary():
+    assert models.MODALITIES is modalities.MODALITIES
+    assert not hasattr(encoders, "MODALITIES") or encoders.MODALITIES is modalities.MODALITIES
+
+
+@pytest.mark.parametrize("dtype", ["float64", "bfloat16"])
+def test_encoders_follow_the_dtype_policy(dtype):
+    encoder = create_text_encoder(9, 4, embedding_dim=2, pooling="attention", dtype=dtype)
+    assert {layer.dtype_policy.name for layer in encoder.layers[1:]} == {dtype}
+    assert encoder(np.ones((1, 4), "int32")).dtype == dtype

@@ -7,19 +7,20 @@ import pytest
 from mmtutor.models import FusionClassifier
 
 SHAPES = {"image": (8, 8, 1), "audio": (4, 6), "text": (5,)}
-FUSIONS = ["early", "late", "attention"]
+FUSIONS = ["early", "intermediate", "late", "attention"]
 # Every modality subset, and every fusion at one, two and three modalities, each modality
 # alone and in a pair: the fusion code loops over the modalities and has no path that depends
-# on which subset it got, so this covers it without building all 21 combinations.
-SUBSET_FUSIONS = [(("image",), "early"), (("audio",), "late"), (("text",), "attention"),
+# on which subset it got, so this covers it without building all 28 combinations.
+SUBSET_FUSIONS = [(("image",), "intermediate"), (("audio",), "late"), (("text",), "attention"),
                   (("image", "audio"), "attention"), (("image", "text"), "late"),
-                  (("audio", "text"), "early")]
+                  (("audio", "text"), "intermediate"), (("audio",), "early"),
+                  (("text",), "early"), (("image", "text"), "early")]
 # Tiny encoders keep the tests fast; the text encoder's GRU is covered in test_encoders.py.
 SMALL = {"image": {"filters": (2, 2)}, "audio": {"units": 3},
          "text": {"pooling": "mean", "token_dim": 3}}
 
 
-def _model(modalities=tuple(SHAPES), fusion="early", **kwargs):
+def _model(modalities=tuple(SHAPES), fusion="intermediate", **kwargs):
     keras.utils.set_random_seed(0)
     return FusionClassifier({m: SHAPES[m] for m in modalities}, fusion=fusion, num_classes=4,
                             embedding_dim=4, hidden_units=5, vocabulary_size=12,
@@ -107,8 +108,9 @@ def test_late_fusion_learned_weights_are_trainable_and_mean_weights_are_not():
     assert not _model(("image",), fusion="late").weight_logits.trainable
 
 
-def test_modality_dropout_changes_training_outputs_only():
-    model = _model(fusion="early", modality_dropout=0.5, seed=0)
+@pytest.mark.parametrize("fusion", ["early", "intermediate"])
+def test_modality_dropout_changes_training_outputs_only(fusion):
+    model = _model(fusion=fusion, modality_dropout=0.5, seed=0)
     inputs = _inputs(n=16)
     np.testing.assert_allclose(np.asarray(model(inputs)), np.asarray(model(inputs)))
     assert not np.allclose(np.asarray(model(inputs, training=True)), np.asarray(model(inputs)),
@@ -147,8 +149,8 @@ def test_fusion_saves_and_loads_with_same_predictions(fusion, tmp_path):
 
 
 def test_fusion_rejects_unknown_fusion_name():
-    with pytest.raises(ValueError, match=r"fusion to be one of 'early', 'late', 'attention'. "
-                                         r"Received: fusion='middle'"):
+    with pytest.raises(ValueError, match=r"fusion to be one of 'early', 'intermediate', "
+                                         r"'late', 'attention'. Received: fusion='middle'"):
         _model(fusion="middle")
 
 
@@ -167,7 +169,7 @@ def test_fusion_rejects_inputs_missing_a_modality(models):
     del inputs["audio"]
     with pytest.raises(ValueError, match=r"inputs with the keys \['image', 'audio', 'text'\]. "
                                          r"Received: inputs with keys \['image', 'text'\]"):
-        models["early"](inputs)
+        models["intermediate"](inputs)
 
 
 def test_fusion_rejects_mismatched_batch_sizes(models):
@@ -187,6 +189,9 @@ def test_fusion_rejects_non_dict_inputs():
         _model(("image",))(np.zeros((2, 8, 8, 1), "float32"))
 
 
-def test_early_fusion_has_no_modality_weights(models):
-    with pytest.raises(ValueError, match=r"modality_weights expects a model with fusion='late'"):
-        models["early"].modality_weights(_inputs())
+@pytest.mark.parametrize("fusion", ["early", "intermediate"])
+def test_early_and_intermediate_fusion_have_no_modality_weights(fusion, models):
+    with pytest.raises(ValueError, match=r"modality_weights expects a model with fusion='late' "
+                                         rf"or 'attention'. Received: a model with "
+                                         rf"fusion='{fusion}'"):
+        models[fusion].modality_weights(_inputs())

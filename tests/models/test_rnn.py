@@ -27,7 +27,8 @@ def test_rnn_get_config_round_trip():
     model = RNN((None, 8), 5, return_sequences=True, units=6, name="tagger")
     config = model.get_config()
     assert config == {"name": "tagger", "trainable": True, "input_shape": [None, 8],
-                      "num_classes": 5, "return_sequences": True, "units": 6}
+                      "num_classes": 5, "return_sequences": True, "units": 6,
+                      "dtype": keras.dtype_policies.serialize(keras.DTypePolicy("float32"))}
     clone = RNN.from_config(config)
     assert clone.get_config() == config and clone.count_params() == model.count_params()
 
