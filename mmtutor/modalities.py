@@ -17,7 +17,7 @@ Naming scheme for arguments that mean the same thing across the package:
   ``modality_dropout``: the probability of hiding one modality of one training example;
 - ``num_classes``, ``vocabulary_size``, ``hidden_units``, ``seed``: as in Keras.
 
-Book: section "sec-multimodal-data".
+Book: section "sec-data".
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def ordered(modalities) -> tuple:
         >>> ordered(["text", "image"])
         ('image', 'text')
 
-    Book: section "sec-multimodal-data".
+    Book: section "sec-data".
     """
     names = list(modalities)
     for name in names:
@@ -82,7 +82,7 @@ def check_modality_shapes(name: str, modalities) -> dict:
         >>> check_modality_shapes("Model", {"audio": [20, 32], "image": (8, 8, 1)})
         {'image': (8, 8, 1), 'audio': (20, 32)}
 
-    Book: section "sec-multimodal-data".
+    Book: section "sec-data".
     """
     if not isinstance(modalities, Mapping) or not modalities:
         raise TypeError(
