@@ -4,11 +4,14 @@ Trains ``mmtutor.models.CNN``, ``RNN`` (reading the image rows as steps) and ``A
 the first 898 digits and tests on the last 899, beside the classical baselines measured in the
 same run: ``sklearn.svm.SVC(gamma=0.001)`` (on the raw 0-16 pixel values, as in scikit-learn's
 "Recognizing hand-written digits" example) for the classifiers, and PCA with as many components
-as the autoencoder's code for the autoencoder. Prints one table of medians over the seeds and
-writes every run to ``benchmarks/results/seed_models.json``.
+as the autoencoder's code for the autoencoder. The networks train through
+``mmtutor.training.Trainer`` (Adam, fixed epochs, no validation split: nothing is selected, and
+the test split is touched once, at the end); the baselines' fits are timed the same way (wall
+and CPU seconds). Prints a table (mean ± std and median over the seeds) and writes the report
+(schema of :mod:`mmtutor.reports`) to ``benchmarks/results/seed_models.json``.
 
-Targets: the CNN beats the SVC, the autoencoder beats PCA, each model trains in under 30 s on
-2 CPU cores.
+Targets (on the medians): the CNN beats the SVC, the autoencoder beats PCA, each model trains
+in under 30 s on 2 CPU cores.
 
 Usage::
 
@@ -19,106 +22,99 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
-import statistics
+import resource
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-import keras  # noqa: E402
 import numpy as np  # noqa: E402
-import tensorflow as tf  # noqa: E402
 from sklearn.decomposition import PCA  # noqa: E402
 from sklearn.svm import SVC  # noqa: E402
 
-import mmtutor  # noqa: E402
+from mmtutor import reports  # noqa: E402
 from mmtutor.datasets import load_digits  # noqa: E402
+from mmtutor.evaluation import classification_scores, predict_in_batches  # noqa: E402
 from mmtutor.losses import ReconstructionLoss, reconstruction_loss  # noqa: E402
-from mmtutor.metrics import accuracy  # noqa: E402
 from mmtutor.models import CNN, RNN, Autoencoder  # noqa: E402
+from mmtutor.training import Trainer  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "seed_models.json"
+EPOCHS = {"cnn": 60, "rnn": 40, "autoencoder": 60}
 
 
-class Clock:
-    """Wall-clock and CPU seconds of a block. CPU seconds do not depend on what else runs on the
-    machine: on an idle 2-core machine the wall time is at most about the CPU time."""
-
-    def __enter__(self):
-        self.wall, self.cpu = time.perf_counter(), time.process_time()
-        return self
-
-    def __exit__(self, *exc):
-        self.wall = time.perf_counter() - self.wall
-        self.cpu = time.process_time() - self.cpu
+def timed(fit):
+    """A baseline fitted by ``fit()``, with its wall and CPU seconds as a TrainingResult has."""
+    start, cpu = time.perf_counter(), time.process_time()
+    fitted = fit()
+    return fitted, SimpleNamespace(seconds=time.perf_counter() - start,
+                                   cpu_seconds=time.process_time() - cpu)
 
 
-def timed_fit(model, x, y, *, epochs, batch_size, learning_rate, loss):
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss=loss)
-    with Clock() as clock:
-        model.fit(x, y, epochs=epochs, batch_size=batch_size, shuffle=True, verbose=0)
-    return clock
+def row(name, metric, value, params, clock):
+    """One model's line of a run."""
+    return {"model": name, "metric": metric, "value": float(value), "params": int(params),
+            "seconds": clock.seconds, "cpu_seconds": clock.cpu_seconds}
 
 
-def predict(model, x):
-    # A direct call (inference mode): model.predict would retrace for every new model.
-    return np.asarray(model(x, training=False))
-
-
-def times(clock):
-    return {"train_s": clock.wall, "train_cpu_s": clock.cpu}
-
-
-def run_once(seed, data, *, encoding_dim, epochs):
+def run_seed(seed, data, trainer, *, encoding_dim, epochs):
+    """One seed's measurements: per model its metric's value, parameters and training time."""
     (x_train, y_train), (x_test, y_test) = data
-    rows = []
-
-    # SVC on the raw 0..16 pixel values, as scikit-learn's example fits it.
-    with Clock() as svc_time:
-        svc = SVC(gamma=0.001).fit(x_train.reshape(len(x_train), -1) * 16, y_train)
-    svc_acc = accuracy(y_test, svc.predict(x_test.reshape(len(x_test), -1) * 16))
-    rows.append({"model": "SVC(gamma=0.001)", "metric": "test accuracy", "value": svc_acc,
-                 "params": int(svc.support_vectors_.size + svc.dual_coef_.size),
-                 **times(svc_time)})
-
-    keras.utils.set_random_seed(seed)
-    cnn = CNN((8, 8, 1), 10)
-    t = timed_fit(cnn, x_train, y_train, epochs=epochs["cnn"], batch_size=64,
-                  learning_rate=2e-3, loss="sparse_categorical_crossentropy")
-    rows.append({"model": "mmtutor CNN", "metric": "test accuracy",
-                 "value": accuracy(y_test, predict(cnn, x_test).argmax(axis=1)),
-                 "params": cnn.count_params(), **times(t)})
-
-    keras.utils.set_random_seed(seed)
-    rnn = RNN((8, 8), 10)
+    flat_train, flat_test = x_train.reshape(len(x_train), -1), x_test.reshape(len(x_test), -1)
     rows_train, rows_test = x_train[..., 0], x_test[..., 0]  # (n, 8 steps, 8 features)
-    t = timed_fit(rnn, rows_train, y_train, epochs=epochs["rnn"], batch_size=32,
-                  learning_rate=3e-3, loss="sparse_categorical_crossentropy")
-    rows.append({"model": "mmtutor RNN (rows as steps)", "metric": "test accuracy",
-                 "value": accuracy(y_test, predict(rnn, rows_test).argmax(axis=1)),
-                 "params": rnn.count_params(), **times(t)})
+    accuracy = lambda y_pred: classification_scores(y_test, y_pred)["accuracy"]  # noqa: E731
+    # SVC on the raw 0..16 pixel values, as scikit-learn's example fits it.
+    svc, clock = timed(lambda: SVC(gamma=0.001).fit(flat_train * 16, y_train))
+    run = {"seed": seed, "svc": row("SVC(gamma=0.001)", "test accuracy",
+                                    accuracy(svc.predict(flat_test * 16)),
+                                    svc.support_vectors_.size + svc.dual_coef_.size, clock)}
+    for key, name, make, x, x_eval, options in (
+            ("cnn", "mmtutor CNN", lambda: CNN((8, 8, 1), 10), x_train, x_test,
+             {"batch_size": 64, "learning_rate": 2e-3}),
+            ("rnn", "mmtutor RNN (rows as steps)", lambda: RNN((8, 8), 10), rows_train,
+             rows_test, {"batch_size": 32, "learning_rate": 3e-3})):
+        result = trainer.fit(key, make, (x, y_train), seed=seed, epochs=epochs[key], **options)
+        run[key] = row(name, "test accuracy", accuracy(predict_in_batches(result.model, x_eval)),
+                       result.model.count_params(), result)
 
-    flat_train = x_train.reshape(len(x_train), -1)
-    flat_test = x_test.reshape(len(x_test), -1)
-    with Clock() as pca_time:
-        pca = PCA(n_components=encoding_dim, random_state=seed).fit(flat_train)
-    pca_hat = pca.inverse_transform(pca.transform(flat_test))
-    rows.append({"model": f"PCA({encoding_dim})", "metric": "test reconstruction error",
-                 "value": float(reconstruction_loss(flat_test, pca_hat)),
-                 "params": int(pca.components_.size + pca.mean_.size), **times(pca_time)})
+    pca, clock = timed(lambda: PCA(n_components=encoding_dim, random_state=seed).fit(flat_train))
+    error = reconstruction_loss(flat_test, pca.inverse_transform(pca.transform(flat_test)))
+    run["pca"] = row(f"PCA({encoding_dim})", "test reconstruction error", error,
+                     pca.components_.size + pca.mean_.size, clock)
+    result = trainer.fit("autoencoder", lambda: Autoencoder((8, 8, 1), encoding_dim),
+                         (x_train, x_train), seed=seed, epochs=epochs["autoencoder"],
+                         batch_size=32, learning_rate=2e-3, loss=ReconstructionLoss())
+    error = reconstruction_loss(x_test, predict_in_batches(result.model, x_test))
+    run["autoencoder"] = row(f"mmtutor Autoencoder({encoding_dim})",
+                             "test reconstruction error", error, result.model.count_params(),
+                             result)
+    return run
 
-    keras.utils.set_random_seed(seed)
-    ae = Autoencoder((8, 8, 1), encoding_dim)
-    t = timed_fit(ae, x_train, x_train, epochs=epochs["ae"], batch_size=32,
-                  learning_rate=2e-3, loss=ReconstructionLoss())
-    rows.append({"model": f"mmtutor Autoencoder({encoding_dim})",
-                 "metric": "test reconstruction error",
-                 "value": float(reconstruction_loss(x_test, predict(ae, x_test))),
-                 "params": ae.count_params(), **times(t)})
-    return rows
+
+def median(leaf):
+    """The median over seeds of one :func:`mmtutor.reports.summarize` leaf."""
+    return float(np.median(leaf["values"]))
+
+
+def table(summary):
+    rows = [[s["model"], s["metric"], reports.format_mean_std(s["value"], digits=4),
+             f"{median(s['value']):.4f}", int(s["params"]["mean"]),
+             f"{median(s['seconds']):.1f}", f"{median(s['cpu_seconds']):.1f}"]
+            for s in summary.values()]
+    return reports.markdown_table(["model", "metric", "mean ± std", "median", "parameters",
+                                   "train s (median)", "CPU s (median)"], rows)
+
+
+def targets(summary):
+    value = {key: median(s["value"]) for key, s in summary.items()}
+    out = {"CNN beats SVC": value["cnn"] > value["svc"],
+           "autoencoder beats PCA": value["autoencoder"] < value["pca"]}
+    for clock, unit in (("seconds", "s"), ("cpu_seconds", "CPU s")):
+        out[f"slowest model (median {unit})"] = max(median(s[clock]) for s in summary.values())
+        out[f"each model trains in < 30 {unit}"] = out[f"slowest model (median {unit})"] < 30
+    return out
 
 
 def main(argv=None):
@@ -129,57 +125,33 @@ def main(argv=None):
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
 
-    epochs = {"cnn": 60, "rnn": 40, "ae": 60}
-    if args.quick:
-        epochs = dict.fromkeys(epochs, 2)
+    start, load = time.perf_counter(), os.getloadavg()
+    epochs = dict.fromkeys(EPOCHS, 2) if args.quick else dict(EPOCHS)
     data = load_digits()
-    runs = {}
+    trainer = Trainer(metrics=())  # one compiled twin per network, traced once
+    runs = []
     for seed in args.seeds:
-        runs[seed] = run_once(seed, data, encoding_dim=args.encoding_dim, epochs=epochs)
-        for row in runs[seed]:
-            print(f"seed {seed}: {row['model']:<30} {row['value']:.4f}  {row['train_s']:.1f} s "
-                  f"(CPU {row['train_cpu_s']:.1f} s)", flush=True)
+        runs.append(run_seed(seed, data, trainer, encoding_dim=args.encoding_dim, epochs=epochs))
+        for m in list(runs[-1].values())[1:]:
+            print(f"seed {seed}: {m['model']:<30} {m['value']:.4f}  {m['seconds']:.1f} s "
+                  f"(CPU {m['cpu_seconds']:.1f} s)", flush=True)
+        summary = reports.summarize([{k: x for k, x in r.items() if k != "seed"} for r in runs])
+        usage = [resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+        reports.write_report(  # after every seed: a run cut short keeps the seeds done
+            args.out, benchmark="bench_seed_models", runs=runs,
+            arguments={**vars(args), "epochs": epochs},
+            data={"name": "scikit-learn digits", "train": len(data[0][0]),
+                  "test": len(data[1][0]), "split": "first 898 train, last 899 test"},
+            targets=targets(summary), table=table(summary),
+            total_seconds=time.perf_counter() - start,
+            total_cpu_seconds=sum(u.ru_utime + u.ru_stime for u in usage),
+            load_average_start=load)
 
-    names = [row["model"] for row in runs[args.seeds[0]]]
-    table = []
-    for i, name in enumerate(names):
-        per_seed = [runs[s][i] for s in args.seeds]
-        table.append({"model": name, "metric": per_seed[0]["metric"],
-                      "value": statistics.median(r["value"] for r in per_seed),
-                      "params": per_seed[0]["params"],
-                      "train_s": statistics.median(r["train_s"] for r in per_seed),
-                      "train_cpu_s": statistics.median(r["train_cpu_s"] for r in per_seed)})
-
-    print(f"\nMedians over seeds {args.seeds} (digits: 898 train / 899 test)")
-    print(f"| {'model':<30} | {'metric':<25} | {'value':>7} | {'params':>7} | {'train s':>7} "
-          f"| {'CPU s':>7} |")
-    print(f"|{'-' * 32}|{'-' * 27}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 9}|")
-    for row in table:
-        print(f"| {row['model']:<30} | {row['metric']:<25} | {row['value']:>7.4f} | "
-              f"{row['params']:>7d} | {row['train_s']:>7.1f} | {row['train_cpu_s']:>7.1f} |")
-
-    by_name = {row["model"]: row for row in table}
-    cnn_beats_svc = by_name["mmtutor CNN"]["value"] > by_name["SVC(gamma=0.001)"]["value"]
-    ae_name = f"mmtutor Autoencoder({args.encoding_dim})"
-    ae_beats_pca = by_name[ae_name]["value"] < by_name[f"PCA({args.encoding_dim})"]["value"]
-    under_30 = all(row["train_s"] < 30 for row in table)
-    cpu_under_30 = all(row["train_cpu_s"] < 30 for row in table)
-    load = os.getloadavg()[0]
-    print(f"\nCNN beats SVC: {cnn_beats_svc}; autoencoder beats PCA: {ae_beats_pca}; "
-          f"every model trains in < 30 s: {under_30} (wall, load average {load:.1f} on "
-          f"{os.cpu_count()} CPUs), {cpu_under_30} (CPU seconds)")
-
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    report = {"seeds": args.seeds, "encoding_dim": args.encoding_dim, "epochs": epochs,
-              "medians": table, "runs": {str(s): r for s, r in runs.items()},
-              "targets": {"cnn_beats_svc": cnn_beats_svc, "ae_beats_pca": ae_beats_pca,
-                          "each_trains_under_30_s": under_30,
-                          "each_trains_under_30_cpu_s": cpu_under_30},
-              "versions": {"mmtutor": mmtutor.__version__, "tensorflow": tf.__version__,
-                           "keras": keras.__version__, "python": platform.python_version()},
-              "cpus": os.cpu_count(), "load_average": list(os.getloadavg())}
-    args.out.write_text(json.dumps(report, indent=2))
-    print(f"Wrote {args.out}")
+    print(f"\nOver seeds {args.seeds} (digits: 898 train / 899 test)\n\n{table(summary)}\n")
+    for key, value in targets(summary).items():
+        print(f"  {key}: {round(value, 1) if isinstance(value, float) else value}")
+    print(f"Total: {time.perf_counter() - start:.0f} s wall (load average {load[0]:.1f} at the "
+          f"start, {os.cpu_count()} CPUs); wrote {args.out}")
 
 
 if __name__ == "__main__":
