@@ -52,7 +52,7 @@ def _label_info_nce(a, b, labels, temperature: float, normalize: bool):
     return 0.5 * (a_loss + b_loss)  # (batch_size,)
 
 
-def info_nce(a, b, *, temperature=0.1, normalize=True, labels=None):
+def info_nce(a, b, *, temperature=0.1, normalize=True, labels=None, reduction="mean"):
     """Symmetric InfoNCE loss between two batches of paired embeddings.
 
     Row ``i`` of ``a`` and row ``i`` of ``b`` are two views of one example (an image and its
@@ -83,10 +83,14 @@ def info_nce(a, b, *, temperature=0.1, normalize=True, labels=None):
             length); if False, by raw dot product.
         labels: optional integer labels shared by row ``i`` of ``a`` and of ``b``, shape
             ``(batch_size,)``; when given, every same-label pair counts as a positive.
+        reduction: ``"mean"`` (the loss) or ``"none"``: each row's term, averaged over the
+            two directions, shape ``(batch_size,)`` (to weight examples, as a model with
+            sample weights does).
 
     Returns:
-        A scalar tensor, the loss averaged over the batch and both directions: float64 if
-        ``a`` or ``b`` is float64, else float32 (integer inputs are never truncated).
+        A scalar tensor, the loss averaged over the batch and both directions (or the
+        per-row terms with ``reduction="none"``): float64 if ``a`` or ``b`` is float64, else
+        float32 (integer inputs are never truncated).
 
     Raises:
         ValueError: if ``a`` is not rank 2, ``a`` and ``b`` differ in shape, ``labels`` is
@@ -108,9 +112,11 @@ def info_nce(a, b, *, temperature=0.1, normalize=True, labels=None):
     Book: section "sec-shared-representations".
     """
     temperature = _check_temperature("info_nce", temperature)
+    v.check_option("info_nce", "reduction", reduction, ("mean", "none"))
+    reduce = ops.mean if reduction == "mean" else (lambda rows: rows)
     a, b = _check_pair("info_nce", a, b)
     if labels is None:
-        return ops.mean(_info_nce(a, b, temperature, normalize))
+        return reduce(_info_nce(a, b, temperature, normalize))
     v.check_array("info_nce", "labels", labels, what="(batch_size,)")
     labels = ops.convert_to_tensor(labels)
     shape, rows = v.shape_of(labels), v.shape_of(a)[0]
@@ -121,7 +127,7 @@ def info_nce(a, b, *, temperature=0.1, normalize=True, labels=None):
                       f"labels with shape {v._fmt(shape)} for a with shape "
                       f"{v._fmt(v.shape_of(a))}")
         )
-    return ops.mean(_label_info_nce(a, b, labels, temperature, normalize))
+    return reduce(_label_info_nce(a, b, labels, temperature, normalize))
 
 
 @keras.saving.register_keras_serializable(package="mmtutor")

@@ -9,10 +9,7 @@ import numpy as np
 from keras import ops
 
 from mmtutor import _validation as v
-
-# The per-row InfoNCE terms, which sample weights need, have no public form in mmtutor.losses
-# yet (info_nce returns their mean); this is the one place a model reads them.
-from mmtutor.losses.contrastive import _info_nce, _label_info_nce
+from mmtutor.losses import info_nce
 from mmtutor.modalities import check_modality_shapes
 from mmtutor.models._common import check_encoder_options, check_vocabulary_size, create_encoders
 
@@ -151,7 +148,8 @@ class DualEncoder(keras.Model):
         """
         a, b = (y_pred[m] for m in self.modalities)
         if self.positives == "pairs":
-            rows = _info_nce(a, b, self.temperature, False)  # (batch_size,)
+            rows = info_nce(a, b, temperature=self.temperature, normalize=False,
+                            reduction="none")  # (batch_size,)
         elif self.positives == "labels":
             if y is None:
                 raise ValueError(
@@ -165,7 +163,8 @@ class DualEncoder(keras.Model):
                               f"y with shape {v._fmt(shape)}",
                               "If these are one-hot rows, take argmax(axis=-1) first")
                 )
-            rows = _label_info_nce(a, b, y, self.temperature, False)  # (batch_size,)
+            rows = info_nce(a, b, temperature=self.temperature, normalize=False, labels=y,
+                            reduction="none")  # (batch_size,)
         else:
             raise ValueError(v.message(_NAME, "positives 'pairs' or 'labels'",
                                        f"positives={self.positives!r}"))

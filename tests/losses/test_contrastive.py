@@ -78,3 +78,15 @@ def test_info_nce_rejects_non_positive_temperature(temperature):
 def test_info_nce_class_rejects_unstacked_predictions():
     with pytest.raises(ValueError, match=r"InfoNCE expects y_pred of shape \(batch_size, 2"):
         InfoNCE()(np.zeros(3), np.ones((3, 4)))
+
+
+def test_info_nce_without_reduction_gives_each_rows_term_whose_mean_is_the_loss():
+    rng = np.random.default_rng(3)
+    a, b = rng.normal(size=(5, 4)), rng.normal(size=(5, 4))
+    for labels in (None, [0, 1, 0, 2, 1]):
+        rows = np.asarray(info_nce(a, b, temperature=0.3, labels=labels, reduction="none"))
+        assert rows.shape == (5,)
+        np.testing.assert_allclose(rows.mean(), info_nce(a, b, temperature=0.3, labels=labels),
+                                   rtol=1e-6)
+    with pytest.raises(ValueError, match="info_nce expects reduction to be one of"):
+        info_nce(a, b, reduction="sum")
