@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from mmtutor import protocol, recipes
+from mmtutor import protocol, recipes, reports
 from mmtutor.datasets import load_multidigits
 from mmtutor.training import Trainer
 
@@ -81,3 +81,40 @@ def test_run_seed_measures_every_part_the_report_needs(data):
     assert "imputed" not in out["fusion"]["late+dropout"]["only"]["image"]
     assert 0.0 <= out["dual_encoder"]["audio->image class mAP"] <= 1.0
     assert out["bimodal_autoencoder"]["epochs"] == 1
+
+
+def _fake_run(seed, accuracy):
+    """A run with every key run_seed writes, every score ``accuracy``."""
+    scores = {"accuracy": accuracy, "macro_f1": accuracy}
+    timing = {"params": 10, "seconds": 1.0 + seed, "cpu_seconds": 1.0, "epochs": 3}
+    modalities = ("image", "audio", "text")
+    fusion = {**scores, **timing,
+              "without": {m: {**scores, "imputed": accuracy} for m in modalities},
+              "only": {m: {**scores, "imputed": accuracy} for m in modalities}}
+    keys = [f"{lv} {k}" for lv in ("class", "instance")
+            for k in ("R@1", "R@5", "mAP", "median rank")]
+    dual = {**timing, **{f"{d} {k}": accuracy for d in ("audio->image", "image->audio")
+                         for k in keys},
+            **{f"{d} prototype {k}": accuracy for d in ("audio->image", "image->audio")
+               for k in keys if k.startswith("class")}}
+    return {"seed": seed, "single": {m: {**scores, **timing} for m in modalities},
+            "fusion": {"late": fusion, "late+dropout": fusion}, "dual_encoder": dual,
+            "classifier_retrieval": {k: v for k, v in dual.items() if "class" in k},
+            "bimodal_autoencoder": {**timing, "audio->image recognised": accuracy,
+                                    "image->image recognised": accuracy,
+                                    "real images recognised": accuracy}}
+
+
+def test_summary_tables_and_targets_read_every_part_of_a_summary():
+    runs = [_fake_run(0, 0.8), _fake_run(1, 0.9)]
+    summary = reports.summarize([{k: x for k, x in r.items() if k != "seed"} for r in runs])
+    tables = protocol.summary_tables(summary)
+    assert "| late+dropout | 0.850 ± 0.050 |" in tables
+    assert "| audio->image (prototype queries) | 0.850 ± 0.050 |" in tables
+    targets = protocol.check_targets(summary, runs)
+    assert targets["fusion gain >= 8 points"] is False  # fused = single here
+    assert targets["late+dropout: every deficit <= 3 points"] is True
+    assert targets["audio->image recognised >= 0.70"] is True
+    assert targets["slowest model (s)"] == 2.0
+    assert any(k.startswith("image->audio prototype class R@1") and v
+               for k, v in targets.items())

@@ -35,8 +35,6 @@ from mmtutor.evaluation import (
 from mmtutor.modalities import MODALITIES
 from mmtutor.training import Trainer
 
-__all__ = ["BenchmarkConfig", "run_seed"]
-
 PAIR = ("image", "audio")
 
 
