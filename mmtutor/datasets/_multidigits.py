@@ -243,8 +243,9 @@ def _code_key() -> str:
     """A hash of the code that makes the data, so a new version never reads an old cache."""
     digest = hashlib.sha256(np.__version__.encode())
     here = Path(__file__).parent
-    for module in ("_multidigits.py", "_splits.py", "_speech.py", "_captions.py", "_images.py",
-                   "_features.py", "_digits.py", "_real.py", "_mnist.py", "_pairing.py"):
+    for module in ("_multidigits.py", "_splits.py", "_speech.py", "_phonemes.py", "_captions.py",
+                   "_images.py", "_features.py", "_digits.py", "_real.py", "_mnist.py",
+                   "_pairing.py"):
         digest.update((here / module).read_bytes())
     return digest.hexdigest()[:12]
 

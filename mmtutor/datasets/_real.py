@@ -21,7 +21,7 @@ import numpy as np
 
 from mmtutor._validation import check_real, message
 from mmtutor.datasets import _cache, _features
-from mmtutor.datasets._speech import WORDS as CLASS_NAMES
+from mmtutor.datasets._phonemes import WORDS as CLASS_NAMES
 from mmtutor.datasets._splits import MultiDigitsSplit
 
 logger = logging.getLogger("mmtutor.datasets")

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from mmtutor.datasets import log_mel_spectrogram, synthesize_speech
-from mmtutor.datasets._speech import PRONUNCIATIONS, WORDS, _interp_rows
+from mmtutor.datasets._phonemes import PRONUNCIATIONS, WORDS, _interp_rows
 
 
 def _autocorrelation_pitch(x, sample_rate=8000, low=60, high=400):
