@@ -233,7 +233,9 @@ class SequenceCrossentropy(CheckedLoss):
         self._step_mask = None
 
     def __call__(self, y_true, y_pred, sample_weight=None):
-        mask = getattr(y_pred, "_keras_mask", None)  # set by Keras on masked outputs
+        # Keras attaches a masked layer's mask to its output as `_keras_mask` and offers no
+        # public accessor for it; this is the one place the package reads the attribute.
+        mask = getattr(y_pred, "_keras_mask", None)
         if mask is None:
             return super().__call__(y_true, y_pred, sample_weight)
         # Keras would apply this (batch_size, steps) mask to our (batch_size,) losses; hand it
