@@ -8,7 +8,7 @@ STAMP := $(VENV)/.mmtutor-installed
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONHASHSEED := 0
 
-.PHONY: book test lint unit slow notebooks bench dist-check lower-bounds clean
+.PHONY: book check-pages test lint unit slow notebooks bench dist-check lower-bounds clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,9 +17,20 @@ $(STAMP): pyproject.toml
 	touch $@
 
 ## book: execute every chapter and build the HTML book, warnings as errors.
+## Chapters whose code cells did not change come from Jupyter Book's execution cache
+## (_build/.jupyter_cache); tools/book_cache.py drops the cache first when mmtutor/ or
+## pyproject.toml changed, since the cache's hash covers the notebooks only. A fresh clone
+## (CI) has no cache and executes every chapter.
 book: $(STAMP)
+	$(BIN)/python tools/book_cache.py
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "The book is at $(CURDIR)/_build/html/index.html"
+
+## check-pages: open every built page in headless Chromium (Debian's `chromium` package;
+## skipped with a hint when absent): console errors, images, offline math, launch links, and
+## a screenshot per page in _build/screenshots.
+check-pages: $(STAMP)
+	$(BIN)/python tools/check_pages.py
 
 ## test: lint, unit tests with coverage (and doctests), the slow tests, then every chapter
 ## under nbval.

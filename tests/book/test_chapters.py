@@ -146,7 +146,29 @@ def test_front_page_names_the_package_version():
 def test_config_builds_offline_and_strictly():
     text = (ROOT / "_config.yml").read_text(encoding="utf-8")
     assert "sphinx.ext.intersphinx" not in text  # would fetch inventories from the network
-    assert re.search(r"^\s*execute_notebooks:\s*force", text, re.MULTILINE)
+    assert re.search(r"^\s*execute_notebooks:\s*cache", text, re.MULTILINE)
+    # The cache hashes the notebooks only: make book drops it when the package changes.
+    assert "tools/book_cache.py" in (ROOT / "Makefile").read_text(encoding="utf-8")
     assert re.search(r"^\s*allow_errors:\s*false", text, re.MULTILINE)
     assert re.search(r"^\s*branch:\s*main", text, re.MULTILINE)
     assert "sphinx-mathjax-offline" in text
+
+
+def test_book_cache_is_dropped_when_the_package_changes(tmp_path, monkeypatch):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("book_cache", ROOT / "tools" / "book_cache.py")
+    book_cache = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(book_cache)
+    cache = tmp_path / ".jupyter_cache"
+    cache.mkdir()
+    monkeypatch.setattr(book_cache, "source_hash", lambda: "one")
+    book_cache.main(["--build", str(tmp_path)])  # no hash recorded yet: dropped
+    assert not cache.exists()
+    cache.mkdir()
+    book_cache.main(["--build", str(tmp_path)])  # same package: kept
+    assert cache.exists()
+    monkeypatch.setattr(book_cache, "source_hash", lambda: "two")
+    book_cache.main(["--build", str(tmp_path)])  # package changed: dropped
+    assert not cache.exists()
+    assert (tmp_path / ".mmtutor-source-hash").read_text().strip() == "two"
