@@ -3,7 +3,8 @@
 The package behind the mmtutor book. Every chapter imports it; learners import it in exercises.
 Subpackages: ``datasets`` (data), ``modalities`` (the names of the modalities), ``layers`` and
 ``models`` (Keras building blocks), ``losses`` and ``metrics`` (the formulas the book derives),
-``impute``, ``plotting``, and the protocol every chapter and benchmark follows: ``training``
+``impute``, ``plotting``, ``notebook`` (numbers from cells to the book's prose), and the
+protocol every chapter and benchmark follows: ``training``
 (fit over seeds), ``evaluation`` (scores, modalities removed, retrieval), ``reports`` (means
 over seeds, tables, JSON), ``recipes`` (the book's models and schedules) and ``protocol`` (the
 benchmark of one seed); ``exercises`` checks the learner's answers.
@@ -23,6 +24,7 @@ from mmtutor import (  # noqa: E402  (the version is set first: subpackages may 
     metrics,
     modalities,
     models,
+    notebook,
     plotting,
     protocol,
     recipes,
@@ -41,6 +43,7 @@ __all__ = [
     "metrics",
     "modalities",
     "models",
+    "notebook",
     "plotting",
     "protocol",
     "recipes",
