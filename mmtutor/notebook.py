@@ -1,7 +1,7 @@
 """Hand a number a chapter's cell computed to the chapter's prose.
 
 The book's sentences never type a measured number: a cell computes it and :func:`glue` names
-it, and the markdown inserts it with myst-nb's ``{glue:text}`name``` role when the book is
+it, and the markdown inserts it with myst-nb's ``glue:text`` role when the book is
 built. In Colab or plain Jupyter, where myst-nb is not installed, :func:`glue` does nothing:
 the cell prints its numbers anyway.
 """
@@ -25,7 +25,7 @@ def glue(name: str, value) -> None:
         TypeError: if ``name`` is not a string.
 
     Example:
-        >>> glue("fusion_gain", "12.5")  # in a chapter: {glue:text}`fusion_gain` points
+        >>> glue("fusion_gain", "12.5")  # the prose then shows it with the glue:text role
 
     Book: section "sec-background".
     """
