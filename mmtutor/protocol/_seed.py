@@ -99,10 +99,10 @@ def run_seed(data, seed: int, *, trainer: Trainer | None = None,
     log = log or (lambda line: None)
     out = {"seed": int(seed)}
     singles = {}
+    # The fused models need every single-modality model; the dual encoder and the
+    # autoencoder start from (and are judged by) the image and audio ones.
     needed = set(MODALITIES) if "classifiers" in config.parts else set()
-    if "dual" in config.parts:
-        needed |= set(PAIR)
-    if "bae" in config.parts:
+    if {"dual", "bae"} & set(config.parts):
         needed |= set(PAIR)
     if needed:
         out["single"] = {}

@@ -10,6 +10,7 @@ import numpy as np
 
 from mmtutor import _validation as v
 from mmtutor.training._fit import (
+    _DEFAULT_LOSS,
     TrainingResult,
     _check_options,
     _compile,
@@ -18,8 +19,6 @@ from mmtutor.training._fit import (
     reset_optimizer,
     split_arrays,
 )
-
-_DEFAULT_LOSS = "sparse_categorical_crossentropy"
 
 
 class Trainer:
