@@ -5,8 +5,10 @@ its code cells change, so a prose edit rebuilds in seconds. It hashes the notebo
 not the ``mmtutor`` package they import: after a change to the package, a cached output could
 show what the old code computed. ``make book`` runs this script first. It hashes every file of
 ``mmtutor/`` and ``pyproject.toml`` (the declared dependencies), compares the hash with the
-one stored beside the cache, and removes the cache when they differ, so every chapter runs
-again against the new package.
+one stored beside the cache, and when they differ removes the cache and Sphinx's saved
+environment (``.doctrees``): without the latter, Sphinx would not even read the chapters whose
+files did not change, and their old outputs would stay. Every chapter then runs again against
+the new package.
 
 Usage:
     python tools/book_cache.py [--build DIR]    # default DIR: _build
@@ -37,15 +39,14 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--build", type=Path, default=ROOT / "_build")
     args = parser.parse_args(argv)
-    cache = args.build / ".jupyter_cache"
+    saved = [args.build / ".jupyter_cache", args.build / ".doctrees"]
     stamp = args.build / ".mmtutor-source-hash"
     current = source_hash()
     previous = stamp.read_text().strip() if stamp.exists() else None
     if previous != current:
-        if cache.exists():
-            shutil.rmtree(cache)
-            print(f"mmtutor changed since the last build: dropped {cache}; every chapter "
-                  "runs again")
+        for folder in saved:
+            shutil.rmtree(folder, ignore_errors=True)
+        print("mmtutor changed since the last build (or no build yet): every chapter runs")
         args.build.mkdir(parents=True, exist_ok=True)
         temporary = stamp.with_suffix(".tmp")
         temporary.write_text(current + "\n")

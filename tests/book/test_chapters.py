@@ -160,15 +160,17 @@ def test_book_cache_is_dropped_when_the_package_changes(tmp_path, monkeypatch):
     spec = importlib.util.spec_from_file_location("book_cache", ROOT / "tools" / "book_cache.py")
     book_cache = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(book_cache)
-    cache = tmp_path / ".jupyter_cache"
-    cache.mkdir()
+    saved = [tmp_path / ".jupyter_cache", tmp_path / ".doctrees"]
+    for folder in saved:
+        folder.mkdir()
     monkeypatch.setattr(book_cache, "source_hash", lambda: "one")
     book_cache.main(["--build", str(tmp_path)])  # no hash recorded yet: dropped
-    assert not cache.exists()
-    cache.mkdir()
+    assert not any(folder.exists() for folder in saved)
+    for folder in saved:
+        folder.mkdir()
     book_cache.main(["--build", str(tmp_path)])  # same package: kept
-    assert cache.exists()
+    assert all(folder.exists() for folder in saved)
     monkeypatch.setattr(book_cache, "source_hash", lambda: "two")
-    book_cache.main(["--build", str(tmp_path)])  # package changed: dropped
-    assert not cache.exists()
+    book_cache.main(["--build", str(tmp_path)])  # package changed: both dropped
+    assert not any(folder.exists() for folder in saved)
     assert (tmp_path / ".mmtutor-source-hash").read_text().strip() == "two"
