@@ -214,8 +214,7 @@ def evaluate_classifier(model, inputs: Mapping, labels, *, subsets=True, fill=No
     if subsets:
         for part in ("without", "only"):
             result[part] = {}
-            for m in (k.split()[1] for k in names if k.startswith("only ")
-                      and not k.endswith("imputed")):
+            for m in (m for m in MODALITIES if m in inputs):
                 result[part][m] = dict(scores[f"{part} {m}"])
                 if fill is not None:
                     result[part][m]["imputed"] = scores[f"{part} {m} imputed"]["accuracy"]
