@@ -8,7 +8,8 @@ STAMP := $(VENV)/.mmtutor-installed
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONHASHSEED := 0
 
-.PHONY: book check-pages test lint unit slow notebooks bench dist-check lower-bounds clean
+.PHONY: book check-pages test lint unit slow scale notebooks bench gpu-check dist-check lower-bounds \
+	clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,9 +33,9 @@ book: $(STAMP)
 check-pages: $(STAMP)
 	$(BIN)/python tools/check_pages.py
 
-## test: lint, unit tests with coverage (and doctests), the slow tests, then every chapter
-## under nbval.
-test: lint unit slow notebooks
+## test: lint, unit tests with coverage (and doctests), the slow tests, the scale tests,
+## then every chapter under nbval.
+test: lint unit slow scale notebooks
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -49,7 +50,7 @@ TEST_ASSERT ?= plain
 
 unit: $(STAMP)
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadscope -p no:nbval --assert=$(TEST_ASSERT) \
-		-m "not slow" --cov=mmtutor --cov-report=term-missing:skip-covered \
+		-m "not slow and not scale" --cov=mmtutor --cov-report=term-missing:skip-covered \
 		--cov-fail-under=95
 
 ## slow: the tests marked slow (the common harness over every layer and model, whole
@@ -58,12 +59,24 @@ slow: $(STAMP)
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadscope -p no:nbval -p no:cov \
 		--assert=$(TEST_ASSERT) -m slow
 
+## scale: the tests marked scale (one device against two replicas, two workers on
+## localhost, precision and XLA), each in fresh processes of its own; within 180 s on 2 cores.
+## One pytest process: the subprocesses they start already use both cores.
+scale: $(STAMP)
+	$(BIN)/pytest -p no:nbval -p no:cov --assert=$(TEST_ASSERT) -m scale tests
+
 notebooks: $(STAMP)
 	$(BIN)/pytest --nbval-lax --nbval-current-env -p no:cov book/
 
 ## bench: the benchmark scripts (minutes, not seconds).
 bench: $(STAMP)
 	for f in benchmarks/bench_*.py; do $(BIN)/python $$f || exit 1; done
+
+## gpu-check: on a machine with a GPU (else on the CPU, and it says so), every chapter under
+## nbval with its time, the distribution, precision and XLA tests, and the scaling benchmark;
+## prints every failure. GPU_CHECK_CHAPTERS="05a 04c" and GPU_CHECK_PARTS limit it.
+gpu-check: $(STAMP)
+	VENV_PYTHON=$(BIN)/python bash tools/gpu-check.sh
 
 ## dist-check: build the sdist and wheel (dist/), twine-check them and their contents, then
 ## install the wheel into a fresh venv and load data and fit a model with it.
@@ -98,7 +111,7 @@ lower-bounds: $(LOWER_STAMP)
 	@$(LOWER_BIN)/python -m pip list --format=freeze | grep -iE \
 		'^(tensorflow|keras|numpy|scipy|matplotlib|scikit-learn)=='
 	$(LOWER_BIN)/pytest -n $(TEST_WORKERS) --dist loadscope -p no:nbval -p no:cov \
-		--assert=$(TEST_ASSERT) tests mmtutor
+		--assert=$(TEST_ASSERT) -m "not scale" tests mmtutor
 
 clean:
 	rm -rf _build .coverage htmlcov dist

@@ -1,6 +1,14 @@
-"""Fixtures shared by the unit tests under tests/."""
+"""Fixtures shared by the unit tests under tests/, and the ``scale`` marker."""
 
 import pytest
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "scale: data-parallel, precision and XLA tests, most in fresh processes (two "
+        "logical CPUs, two workers); `make scale` runs them, `make unit` leaves them out",
+    )
 
 
 @pytest.fixture

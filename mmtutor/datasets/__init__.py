@@ -7,6 +7,8 @@
   and verified by SHA-256 (or read from a local folder).
 - :func:`log_mel_spectrogram`: the audio features shared by synthetic and real speech;
   :func:`synthesize_speech`: the speech synthesizer behind the audio of MultiDigits.
+- :func:`to_dataset`: a split as a shuffled, batched ``tf.data.Dataset`` (data-parallel
+  training reads it).
 - :func:`describe`: the description (provenance, licence, shapes) of a data set.
 """
 
@@ -19,6 +21,7 @@ from mmtutor.datasets._multidigits import (
     MultiDigitsSplit,
     load_multidigits,
 )
+from mmtutor.datasets._pipeline import to_dataset
 from mmtutor.datasets._real import FSDD, FSDDSplit, load_fsdd
 from mmtutor.datasets._speech import synthesize_speech
 
@@ -34,4 +37,5 @@ __all__ = [
     "load_multidigits",
     "log_mel_spectrogram",
     "synthesize_speech",
+    "to_dataset",
 ]

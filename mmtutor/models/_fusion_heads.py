@@ -15,7 +15,8 @@ from keras import ops
 from mmtutor import _validation as v
 from mmtutor.layers.attention_pooling import AttentionPooling
 from mmtutor.layers.modality_dropout import ModalityDropout
-from mmtutor.models._common import create_encoders
+from mmtutor.models._common import create_encoders, output_dtype
+from mmtutor.models.encoders import synchronized_statistics
 
 _NAME = "FusionClassifier"
 
@@ -24,6 +25,7 @@ def build_layers(model) -> None:
     """Create and build every sublayer of a FusionClassifier, in its dtype policy."""
     dtype, num, dim = model.dtype_policy, len(model.input_shapes), model.embedding_dim
     dense = keras.layers.Dense
+    out = output_dtype(dtype)  # the softmax heads: float32 under a mixed policy
     model.encoders = [] if model.fusion == "early" else create_encoders(
         model.input_shapes, embedding_dim=dim, vocabulary_size=model.vocabulary_size,
         encoder_options=model.encoder_options, dtype=dtype)
@@ -31,17 +33,20 @@ def build_layers(model) -> None:
                                           name="modality_dropout", dtype=dtype)
     if model.fusion == "late":
         model.heads = [dense(model.num_classes, activation="softmax", name=f"{m}_head",
-                             dtype=dtype) for m in model.modalities]
+                             dtype=out) for m in model.modalities]
         for head in model.heads:
             head.build((None, dim))
+        # The plain mean has no weights of its own: a variable of zeros would be three
+        # parameters that a layer-by-layer build of the same model does not have.
         model.weight_logits = model.add_weight(
             shape=(num,), initializer="zeros", name="weight_logits",
-            trainable=model.late_weights == "learned")
+        ) if model.late_weights == "learned" else None
         return
     if model.fusion == "early":
         if "audio" in model.input_shapes:
             model.audio_norm = keras.layers.BatchNormalization(
-                momentum=0.9, name="audio_norm", dtype=dtype)  # per mel bin
+                momentum=0.9, name="audio_norm", dtype=dtype,
+                synchronized=synchronized_statistics())  # per mel bin
             model.audio_norm.build((None, *model.input_shapes["audio"]))
         head_in = num + sum(raw_size(m, s, model.vocabulary_size)
                             for m, s in model.input_shapes.items())
@@ -57,11 +62,11 @@ def build_layers(model) -> None:
         model.hidden_2 = dense(model.hidden_units, activation="relu", name="hidden_2",
                                dtype=dtype)
         model.hidden_2.build((None, model.hidden_units))
-    model.head = dense(model.num_classes, activation="softmax", name="head", dtype=dtype)
+    model.head = dense(model.num_classes, activation="softmax", name="head", dtype=out)
     model.head.build((None, model.hidden_units))
     if model.auxiliary_weight > 0:
         model.auxiliary_heads = [dense(model.num_classes, activation="softmax",
-                                       name=f"{m}_auxiliary_head", dtype=dtype)
+                                       name=f"{m}_auxiliary_head", dtype=out)
                                  for m in model.modalities]
         for head in model.auxiliary_heads:
             head.build((None, dim))
@@ -71,10 +76,14 @@ def late_fusion(probs, kept, weight_logits):
     """Average the per-modality ``probs`` ``(batch, num, classes)`` over the present ones.
 
     Returns ``(fused, weights)``: ``(batch, classes)`` and ``(batch, num)``; the weights are
-    ``softmax(weight_logits)`` renormalised over each example's present modalities.
+    ``softmax(weight_logits)`` renormalized over each example's present modalities, equal
+    weights when ``weight_logits`` is None (the plain mean).
     """
-    scores = ops.exp(weight_logits - ops.max(weight_logits))  # (num,)
-    weights = kept * ops.cast(scores, kept.dtype)[None, :]  # (batch, num)
+    kept = ops.cast(kept, probs.dtype)  # the heads' dtype (float32 under a mixed policy)
+    weights = kept
+    if weight_logits is not None:
+        scores = ops.exp(weight_logits - ops.max(weight_logits))  # (num,)
+        weights = kept * ops.cast(scores, kept.dtype)[None, :]  # (batch, num)
     weights = weights / ops.maximum(ops.sum(weights, axis=1, keepdims=True), 1e-12)
     return ops.einsum("bm,bmc->bc", weights, probs), weights  # (batch, classes)
 
@@ -204,6 +213,7 @@ def auxiliary_loss(y, auxiliary, presence, sample_weight=None):
         )
     log_probs = ops.log(ops.clip(auxiliary, 1e-7, 1.0))  # (batch, modalities, classes)
     errors = -ops.sum(target[:, None, :] * log_probs, axis=-1)  # (batch, modalities)
+    presence = ops.cast(presence, errors.dtype)  # (batch, modalities)
     count = ops.maximum(ops.sum(presence, axis=1), 1.0)  # (batch,)
     per_example = ops.sum(errors * presence, axis=1) / count  # (batch,)
     if sample_weight is not None:

@@ -7,6 +7,7 @@ import math
 import keras
 
 from mmtutor import _validation as v
+from mmtutor.models._common import output_dtype
 
 
 @keras.saving.register_keras_serializable(package="mmtutor")
@@ -68,8 +69,9 @@ class Autoencoder(keras.Model):
 
         code_in = keras.Input(shape=(encoding_dim,), name="code")
         y = layers.Dense(hidden_units, activation="relu", dtype=policy)(code_in)
-        y = layers.Dense(size, activation="sigmoid", dtype=policy)(y)  # (batch_size, size)
-        outputs = layers.Reshape(shape, dtype=policy)(y)  # (batch_size, *input_shape)
+        out_policy = output_dtype(policy)  # float32 under a mixed policy
+        y = layers.Dense(size, activation="sigmoid", dtype=out_policy)(y)  # (batch_size, size)
+        outputs = layers.Reshape(shape, dtype=out_policy)(y)  # (batch_size, *input_shape)
         decoder = keras.Model(code_in, outputs, name="decoder")
 
         super().__init__(inputs, decoder(encoder(inputs)), **kwargs)

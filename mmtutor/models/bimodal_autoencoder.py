@@ -10,7 +10,8 @@ import numpy as np
 from keras import ops
 
 from mmtutor import _validation as v
-from mmtutor.models.encoders import create_audio_encoder
+from mmtutor.models._common import output_dtype, scale_for_replicas
+from mmtutor.models.encoders import create_audio_encoder, synchronized_statistics
 
 _NAME = "BimodalAutoencoder"
 # Old argument names, refused with a pointer to the package's names (see mmtutor.modalities).
@@ -127,7 +128,7 @@ class BimodalAutoencoder(keras.Model):
         image_size, audio_size = math.prod(self.image_shape), math.prod(self.audio_shape)
         dtype = self.dtype_policy
 
-        def dense(units, name, activation=None):
+        def dense(units, name, activation=None, dtype=dtype):
             return keras.layers.Dense(units, activation=activation, name=name, dtype=dtype)
 
         self.image_in = dense(hidden_units, "image_hidden", "relu")
@@ -135,16 +136,18 @@ class BimodalAutoencoder(keras.Model):
             self.audio_in = create_audio_encoder(self.audio_shape, embedding_dim=hidden_units,
                                                  dtype=dtype)
         else:
-            self.audio_norm = keras.layers.BatchNormalization(momentum=0.9, name="audio_norm",
-                                                              dtype=dtype)
+            self.audio_norm = keras.layers.BatchNormalization(
+                momentum=0.9, name="audio_norm", dtype=dtype,
+                synchronized=synchronized_statistics())  # global under a strategy
             self.audio_in = dense(hidden_units, "audio_hidden", "relu")
             self.audio_norm.build((None, audio_size))
             self.audio_in.build((None, audio_size))
         self.code = dense(encoding_dim, "shared_code")
         self.image_up = dense(hidden_units, "image_decoder_hidden", "relu")
         self.audio_up = dense(hidden_units, "audio_decoder_hidden", "relu")
-        self.image_out = dense(image_size, "image_output", "sigmoid")
-        self.audio_out = dense(audio_size, "audio_output")
+        # The reconstructions (and so the loss) in float32 under a mixed policy.
+        self.image_out = dense(image_size, "image_output", "sigmoid", output_dtype(dtype))
+        self.audio_out = dense(audio_size, "audio_output", dtype=output_dtype(dtype))
         for layer, size in ((self.image_in, image_size), (self.code, 2 * hidden_units),
                             (self.image_up, encoding_dim), (self.audio_up, encoding_dim),
                             (self.image_out, hidden_units), (self.audio_out, hidden_units)):
@@ -201,7 +204,9 @@ class BimodalAutoencoder(keras.Model):
 
         Each example's error (its image's mean squared error plus ``audio_weight`` times its
         audio's) is weighted by ``sample_weight`` ``(batch_size,)`` when given, and the sum
-        divided by the batch size, as Keras reduces a compiled loss.
+        divided by the batch size, as Keras reduces a compiled loss. Under a
+        ``tf.distribute`` strategy it is also divided by the number of replicas, as Keras
+        divides a compiled loss, so training matches one device.
         """
         errors = []
         for m in ("image", "audio"):
@@ -212,7 +217,8 @@ class BimodalAutoencoder(keras.Model):
         if sample_weight is not None:
             per_example = per_example * ops.reshape(
                 ops.cast(sample_weight, per_example.dtype), (-1,))
-        return ops.mean(per_example)
+        # Under a tf.distribute strategy, divided by the replicas as Keras divides its own.
+        return scale_for_replicas(ops.mean(per_example))
 
     def _batches(self, inputs, source, batch_size, name):
         """Yield batches of ``inputs`` with the inputs ``source`` lacks zeroed and absent."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import keras
 
 from mmtutor import _validation as v
+from mmtutor.models._common import output_dtype
 
 
 @keras.saving.register_keras_serializable(package="mmtutor")
@@ -77,7 +78,9 @@ class CNN(keras.Model):
         x = layers.Dropout(dropout, dtype=policy)(x)
         x = layers.Dense(64, activation="relu", dtype=policy)(x)
         x = layers.Dropout(dropout, dtype=policy)(x)
-        outputs = layers.Dense(num_classes, activation="softmax", dtype=policy)(x)
+        # The softmax in float32 under a mixed policy (output_dtype), so the loss stays stable.
+        outputs = layers.Dense(num_classes, activation="softmax",
+                               dtype=output_dtype(policy))(x)
         super().__init__(inputs, outputs, **kwargs)
         self.dtype_policy = policy
         self.num_classes = int(num_classes)

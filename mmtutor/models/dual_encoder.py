@@ -6,12 +6,19 @@ from collections.abc import Mapping
 
 import keras
 import numpy as np
+import tensorflow as tf
 from keras import ops
 
 from mmtutor import _validation as v
 from mmtutor.losses import info_nce
 from mmtutor.modalities import check_modality_shapes
-from mmtutor.models._common import check_encoder_options, check_vocabulary_size, create_encoders
+from mmtutor.models._common import (
+    check_encoder_options,
+    check_vocabulary_size,
+    create_encoders,
+    output_dtype,
+    scale_for_replicas,
+)
 
 _NAME = "DualEncoder"
 
@@ -35,6 +42,13 @@ class DualEncoder(keras.Model):
     MultiDigits, where plain InfoNCE pushes apart same-class items that class-level
     retrieval should find.
 
+    Under a ``tf.distribute`` strategy each replica holds a share of the global batch. With
+    ``gather=True`` (the default) every replica gathers the others' embeddings (and labels)
+    with the replica context's ``all_gather``, as CLIP does, so every example meets the
+    negatives of the whole global batch and the loss and its gradients equal one device's
+    with the same global batch. With ``gather=False`` each replica contrasts its own share
+    only: fewer negatives, a different (smaller) loss.
+
     Formula:
         z_a = normalize(P_a E_a(x_a)),  z_b = normalize(P_b E_b(x_b)),
         L = info_nce(z_a, z_b, temperature=tau)   (positives="labels": labels=y as well)
@@ -55,6 +69,8 @@ class DualEncoder(keras.Model):
         positives: ``"pairs"`` (the default: row ``i`` of one modality matches only row
             ``i`` of the other; fit on the inputs alone) or ``"labels"`` (every same-label
             pair is a positive; fit on ``(inputs, labels)``).
+        gather: under a ``tf.distribute`` strategy, contrast against the global batch
+            (True) or against each replica's share alone (False). No effect on one device.
         **kwargs: base ``keras.Model`` arguments (``name``, ``dtype``).
 
     Call arguments:
@@ -84,7 +100,8 @@ class DualEncoder(keras.Model):
     """
 
     def __init__(self, modalities, *, projection_dim=32, embedding_dim=64, temperature=0.1,
-                 vocabulary_size=None, encoder_options=None, positives="pairs", **kwargs):
+                 vocabulary_size=None, encoder_options=None, positives="pairs", gather=True,
+                 **kwargs):
         super().__init__(**kwargs)
         shapes = check_modality_shapes(_NAME, modalities)
         if len(shapes) != 2:
@@ -98,6 +115,8 @@ class DualEncoder(keras.Model):
                                         strict=True, fix="Typical values lie between 0.05 and 1")
         v.check_option(_NAME, "positives", positives, ("pairs", "labels"))
         self.positives = positives
+        v.check_type(_NAME, "gather", gather, bool, "True or False")
+        self.gather = gather
         self.input_shapes = shapes
         self.projection_dim = int(projection_dim)
         self.embedding_dim = int(embedding_dim)
@@ -107,8 +126,10 @@ class DualEncoder(keras.Model):
                                         vocabulary_size=self.vocabulary_size,
                                         encoder_options=self.encoder_options,
                                         dtype=self.dtype_policy)
+        # float32 under a mixed policy: the unit-length embeddings and InfoNCE's logits.
         self.projections = [keras.layers.Dense(projection_dim, name=f"{m}_projection",
-                                               dtype=self.dtype_policy) for m in shapes]
+                                               dtype=output_dtype(self.dtype_policy))
+                            for m in shapes]
         for projection in self.projections:
             projection.build((None, self.embedding_dim))
         self.built = True
@@ -145,12 +166,14 @@ class DualEncoder(keras.Model):
         the batch size, as Keras reduces a compiled loss; a weight-0 example adds no term of
         its own but still serves as a negative (or, with labels, a positive) for the others.
         Without weights the loss equals :func:`~mmtutor.losses.info_nce`.
+
+        Under a ``tf.distribute`` strategy with ``gather=True``, the terms are those of the
+        global batch (every replica gathers the embeddings); with ``gather=False``, those of the
+        replica's share, divided by the number of replicas as Keras divides its own losses.
         """
         a, b = (y_pred[m] for m in self.modalities)
-        if self.positives == "pairs":
-            rows = info_nce(a, b, temperature=self.temperature, normalize=False,
-                            reduction="none")  # (batch_size,)
-        elif self.positives == "labels":
+        labels = None
+        if self.positives == "labels":
             if y is None:
                 raise ValueError(
                     v.message(_NAME, "labels y with positives='labels'", "y=None",
@@ -163,14 +186,22 @@ class DualEncoder(keras.Model):
                               f"y with shape {v._fmt(shape)}",
                               "If these are one-hot rows, take argmax(axis=-1) first")
                 )
-            rows = info_nce(a, b, temperature=self.temperature, normalize=False, labels=y,
-                            reduction="none")  # (batch_size,)
-        else:
+            labels = ops.reshape(y, (-1,))  # (batch_size,)
+        elif self.positives != "pairs":
             raise ValueError(v.message(_NAME, "positives 'pairs' or 'labels'",
                                        f"positives={self.positives!r}"))
+        gathered = (self.gather and tf.distribute.has_strategy()
+                    and tf.distribute.in_cross_replica_context() is False)
+        if gathered:
+            rows, total = _global_batch_rows(a, b, labels, self.temperature)
+        else:
+            rows = info_nce(a, b, temperature=self.temperature, normalize=False,
+                            labels=labels, reduction="none")  # (batch_size,)
         if sample_weight is not None:
             rows = rows * ops.reshape(ops.cast(sample_weight, rows.dtype), (-1,))
-        return ops.mean(rows)
+        if gathered:  # the replicas' terms add up to the global mean: no further scaling
+            return ops.sum(rows) / ops.cast(total, rows.dtype)
+        return scale_for_replicas(ops.mean(rows))
 
     def embed(self, x, *, modality, batch_size=256):
         """Unit-length embeddings of one modality's inputs, for retrieval.
@@ -201,6 +232,7 @@ class DualEncoder(keras.Model):
             vocabulary_size=self.vocabulary_size,
             encoder_options=self.encoder_options,
             positives=self.positives,
+            gather=self.gather,
         )
         return config
 
@@ -209,3 +241,27 @@ class DualEncoder(keras.Model):
         config = dict(config)
         modalities = config.pop("modalities")
         return cls(modalities, **config)
+
+
+def _global_batch_rows(a, b, labels, temperature):
+    """This replica's InfoNCE terms against the global batch, and the global batch size.
+
+    Every replica gathers the embeddings (and labels) of all replicas in replica order
+    (``ReplicaContext.all_gather``; shares may differ in size), computes the InfoNCE terms
+    of the whole global batch and keeps those of its own examples. Summed over replicas,
+    ``sum(rows) / total`` is the one-device loss of the global batch. Its gradient is too:
+    the gradient of ``all_gather`` sums over replicas what every replica's loss sends back
+    to a gathered embedding, so each embedding gets the gradient of the global loss, once.
+    (CLIP computes only the ``(batch_size, global_batch)`` block of logits per replica; the
+    whole matrix is simpler here and costs nothing at the book's sizes.)
+    """
+    context = tf.distribute.get_replica_context()
+    sizes = context.all_gather(tf.shape(a)[:1], axis=0)  # (replicas,)
+    index = context.replica_id_in_sync_group
+    start = tf.reduce_sum(sizes[:index])
+    all_a = context.all_gather(a, axis=0)  # (global_batch, projection_dim)
+    all_b = context.all_gather(b, axis=0)  # (global_batch, projection_dim)
+    all_labels = None if labels is None else context.all_gather(labels, axis=0)
+    rows = info_nce(all_a, all_b, temperature=temperature, normalize=False,
+                    labels=all_labels, reduction="none")  # (global_batch,)
+    return rows[start:start + sizes[index]], tf.reduce_sum(sizes)  # (batch_size,), ()

@@ -9,10 +9,23 @@ several. :func:`create_encoder` picks the encoder by the modality's name.
 from __future__ import annotations
 
 import keras
+import tensorflow as tf
 
 from mmtutor import _validation as v
 from mmtutor.layers.attention_pooling import AttentionPooling
 from mmtutor.modalities import INPUT_SHAPES, MODALITIES
+
+
+def synchronized_statistics() -> bool:
+    """Whether a batch normalization built now should use global-batch statistics.
+
+    Under a ``tf.distribute`` strategy (a model built inside ``strategy.scope()``) each
+    replica sees a share of the batch, and per-replica statistics would train another model
+    than one device does; ``BatchNormalization(synchronized=True)`` all-reduces them. On one
+    device the layer keeps Keras's two-pass moments: ``synchronized=True`` computes
+    E[x^2] - E[x]^2, which differs by about 2e-5 in float32 for log-mel values near -20.
+    """
+    return tf.distribute.has_strategy()
 
 
 def _check_common(name, embedding_dim, dropout):
@@ -168,8 +181,9 @@ def create_audio_encoder(input_shape, *, embedding_dim=64, units=48, cell="gru",
     inputs = keras.Input(shape, name="audio")
     x = inputs
     if normalize:
-        x = keras.layers.BatchNormalization(momentum=0.9, name="audio_norm",
-                                            dtype=dtype)(x)  # per mel bin
+        x = keras.layers.BatchNormalization(
+            momentum=0.9, name="audio_norm", dtype=dtype,
+            synchronized=synchronized_statistics())(x)  # per mel bin
     if conv_filters:
         x = keras.layers.Conv1D(conv_filters, 5, padding="same", activation="relu",
                                 name="audio_conv", dtype=dtype)(x)  # (batch, frames, filters)

@@ -11,7 +11,12 @@ from keras import ops
 from mmtutor import _validation as v
 from mmtutor.modalities import check_modality_shapes
 from mmtutor.models import _fusion_heads as heads
-from mmtutor.models._common import check_encoder_options, check_vocabulary_size
+from mmtutor.models._common import (
+    check_encoder_options,
+    check_vocabulary_size,
+    scale_for_replicas,
+    unscale_for_replicas,
+)
 
 _NAME = "FusionClassifier"
 
@@ -222,7 +227,9 @@ class FusionClassifier(keras.Model):
         (``_forward``), so nothing is kept on the model between calls. Labels may be
         sparse ``(batch_size,)`` or one-hot ``(batch_size, num_classes)``, matching the
         compiled loss; ``sample_weight`` weighs each example's auxiliary term as it weighs
-        its compiled loss. The reported ``loss`` is the total; ``evaluate`` (and so
+        its compiled loss. Under a ``tf.distribute`` strategy the auxiliary term is divided
+        by the number of replicas, as Keras divides the compiled loss, and the reported loss
+        multiplied back. The reported ``loss`` is the total; ``evaluate`` (and so
         ``val_loss``) runs Keras's own step, the compiled loss alone. Written for the
         TensorFlow backend, as the rest of mmtutor.
         """
@@ -234,13 +241,16 @@ class FusionClassifier(keras.Model):
             extra = heads.auxiliary_loss(y, auxiliary, presence, sample_weight)
             loss = self.compute_loss(x=x, y=y, y_pred=probs, sample_weight=sample_weight,
                                      training=True)
-            loss = loss + ops.cast(self.auxiliary_weight * extra, loss.dtype)
+            # compute_loss is divided by the replicas under a strategy; the extra term too.
+            extra = scale_for_replicas(ops.cast(self.auxiliary_weight * extra, loss.dtype))
+            loss = loss + extra
             scaled = self.optimizer.scale_loss(loss)  # mixed precision: loss scaling
         gradients = tape.gradient(scaled, self.trainable_weights)
         self.optimizer.apply_gradients(zip(gradients, self.trainable_weights, strict=True))
         for metric in self.metrics:
             if metric.name == "loss":  # Keras's loss tracker: a mean over examples
-                metric.update_state(loss, sample_weight=ops.shape(probs)[0])
+                metric.update_state(unscale_for_replicas(loss),
+                                    sample_weight=ops.shape(probs)[0])
         return self.compute_metrics(x, y, probs, sample_weight=sample_weight)
 
     def modality_weights(self, inputs, *, batch_size=256):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import keras
 
 from mmtutor import _validation as v
+from mmtutor.models._common import output_dtype
 
 
 @keras.saving.register_keras_serializable(package="mmtutor")
@@ -63,8 +64,8 @@ class RNN(keras.Model):
 
         inputs = keras.Input(shape=shape, name="sequence")
         x = keras.layers.LSTM(units, return_sequences=return_sequences, dtype=policy)(inputs)
-        outputs = keras.layers.Dense(num_classes, activation="softmax",
-                                     dtype=policy)(x)  # on the last axis
+        outputs = keras.layers.Dense(num_classes, activation="softmax",  # float32 if mixed
+                                     dtype=output_dtype(policy))(x)  # on the last axis
         super().__init__(inputs, outputs, **kwargs)
         self.dtype_policy = policy
         self.num_classes = int(num_classes)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import keras
 
 from mmtutor import _validation as v
+from mmtutor.models._common import output_dtype
 
 
 def create_unimodal_classifier(encoder, *, num_classes=10, dropout=0.0, name=None, dtype=None):
@@ -57,5 +58,5 @@ def create_unimodal_classifier(encoder, *, num_classes=10, dropout=0.0, name=Non
     if dropout:
         x = keras.layers.Dropout(dropout, name="head_dropout", dtype=dtype)(x)
     outputs = keras.layers.Dense(num_classes, activation="softmax", name="head",
-                                 dtype=dtype)(x)  # (batch, num_classes)
+                                 dtype=output_dtype(dtype))(x)  # (batch, num_classes)
     return keras.Model(inputs, outputs, name=name or f"{inputs.name}_classifier")

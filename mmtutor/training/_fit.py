@@ -9,8 +9,11 @@ from collections.abc import Mapping
 
 import keras
 import numpy as np
+import tensorflow as tf
 
 from mmtutor import _validation as v
+from mmtutor.datasets import to_dataset
+from mmtutor.training import _distribute
 
 _DEFAULT_LOSS = "sparse_categorical_crossentropy"
 
@@ -166,9 +169,35 @@ def _check_options(name, epochs, batch_size, learning_rate, patience):
     return v.check_real(name, "learning_rate", learning_rate, minimum=0.0, strict=True)
 
 
+def _first_batch(dataset):
+    """``(inputs, labels or None)`` of a dataset's first batch."""
+    x, y, _ = keras.utils.unpack_x_y_sample_weight(next(iter(dataset)))
+    x = {k: np.asarray(t) for k, t in x.items()} if isinstance(x, Mapping) else np.asarray(x)
+    return x, None if y is None else np.asarray(y)
+
+
+def _as_datasets(train, validation, *, batch_size, drop_remainder):
+    """Array data as ``tf.data`` pipelines; the shuffle seed drawn from NumPy's generator.
+
+    ``keras.utils.set_random_seed`` seeds NumPy, so a seeded run (on every worker alike)
+    draws the same shuffling seed.
+    """
+    if not isinstance(train, tf.data.Dataset):
+        seed = int(np.random.randint(2**31 - 1))  # noqa: NPY002 (what set_random_seed seeds)
+        train = to_dataset(train, batch_size=batch_size, shuffle=True, seed=seed,
+                           drop_remainder=drop_remainder)
+    if validation is not None and not isinstance(validation, tf.data.Dataset):
+        validation = to_dataset(validation, batch_size=batch_size, shuffle=False,
+                                drop_remainder=drop_remainder)
+    return train, validation
+
+
 def _train(model, train, validation, *, epochs, batch_size, patience, verbose, callbacks):
     """Run ``model.fit``; return (history dict, epochs run, best epoch or None)."""
-    x, y = train
+    if isinstance(train, tf.data.Dataset):  # batched already
+        x, y, batch_size = train, None, None
+    else:
+        x, y = train
     callbacks = list(callbacks)
     stop = None
     if validation is not None:
@@ -176,10 +205,13 @@ def _train(model, train, validation, *, epochs, batch_size, patience, verbose, c
         stop = keras.callbacks.EarlyStopping("val_loss", patience=patience or epochs,
                                              restore_best_weights=True)
         callbacks.append(stop)
-    val = None if validation is None else (validation if validation[1] is not None
-                                           else (validation[0],))
+    val = validation
+    if validation is not None and not isinstance(validation, tf.data.Dataset):
+        val = validation if validation[1] is not None else (validation[0],)
+    # A dataset is shuffled by its pipeline; Keras warns if fit is asked to shuffle it.
     history = model.fit(x, y, validation_data=val, epochs=epochs, batch_size=batch_size,
-                        callbacks=callbacks, verbose=verbose)
+                        callbacks=callbacks, verbose=verbose,
+                        shuffle=not isinstance(x, tf.data.Dataset))
     logs = {k: [float(x) for x in vals] for k, vals in history.history.items()}
     best = None
     if stop is not None and "val_loss" in logs:
@@ -187,9 +219,15 @@ def _train(model, train, validation, *, epochs, batch_size, patience, verbose, c
     return logs, len(logs.get("loss", [])), best
 
 
+def _data(name, arg, data):
+    if isinstance(data, tf.data.Dataset):
+        return data
+    return split_arrays(name, arg, data)
+
+
 def fit(model: keras.Model, train, *, validation=None, epochs=10, batch_size=32,
         learning_rate=1e-3, loss=_DEFAULT_LOSS, metrics=("accuracy",), patience=None,
-        verbose=0, callbacks=()) -> TrainingResult:
+        verbose=0, callbacks=(), strategy=None) -> TrainingResult:
     """Compile a model with Adam, train it, and keep the weights of its best validation epoch.
 
     The model is compiled here (``loss=None`` for a model with a built-in loss, such as
@@ -200,27 +238,44 @@ def fit(model: keras.Model, train, *, validation=None, epochs=10, batch_size=32,
     Seed the run by calling ``keras.utils.set_random_seed(seed)`` *before* creating the
     model, or use :class:`Trainer`, which does it for you.
 
+    With a ``tf.distribute`` ``strategy``, the model is created (pass a function that builds
+    it) and compiled inside ``strategy.scope()``, array data becomes a shuffled ``tf.data``
+    pipeline (:func:`~mmtutor.datasets.to_dataset`, seeded from NumPy's generator, which
+    ``keras.utils.set_random_seed`` seeds) and ``batch_size`` is the global batch, split
+    across the replicas by the strategy's ``experimental_distribute_dataset``. Keras's
+    ``fit`` trains, except under ``tf.distribute.MultiWorkerMirroredStrategy``, where it
+    fails (keras-team/keras#20585) and a loop over ``strategy.run`` trains instead
+    (:func:`~mmtutor.training.fit_custom_loop`: ``loss`` and ``val_loss`` only, no
+    callbacks, every batch full).
+
     Args:
-        model: a new ``keras.Model``.
-        train: the training data: a split (``data.train``), ``(inputs, labels)``, or
-            ``(inputs,)`` for a model with a built-in loss.
+        model: a new ``keras.Model``; with a ``strategy``, a function of no arguments that
+            builds one (called inside the strategy's scope), or a model created inside it.
+        train: the training data: a split (``data.train``), ``(inputs, labels)``,
+            ``(inputs,)`` for a model with a built-in loss, or a batched
+            ``tf.data.Dataset`` (``batch_size`` is then not used).
         validation: validation data in the same form, or None.
         epochs: the most epochs to train.
-        batch_size: training batch size.
+        batch_size: training batch size (the global batch, over all replicas).
         learning_rate: Adam's learning rate.
         loss: the loss to compile with; None for a model that computes its own.
         metrics: metrics to compile with (ignored when ``loss`` is None).
         patience: epochs without a better validation loss before stopping, or None.
         verbose: ``model.fit``'s verbosity (the book uses 0 or 2, never progress bars).
         callbacks: extra Keras callbacks.
+        strategy: a ``tf.distribute.Strategy`` to train under, or None for the default
+            (one device).
 
     Returns:
         A :class:`TrainingResult`.
 
     Raises:
-        TypeError: if ``model`` is not a ``keras.Model`` or a data argument has another form.
+        TypeError: if ``model`` is not a ``keras.Model`` (with a strategy: nor a function
+            returning one), ``strategy`` not a ``tf.distribute.Strategy``, or a data
+            argument has another form.
         ValueError: for a non-positive ``epochs``, ``batch_size``, ``learning_rate`` or
-            ``patience``.
+            ``patience``, a model created outside the strategy's scope, or callbacks under
+            ``MultiWorkerMirroredStrategy``.
 
     Example:
         >>> import keras, numpy as np
@@ -236,15 +291,53 @@ def fit(model: keras.Model, train, *, validation=None, epochs=10, batch_size=32,
     Book: section "sec-training-protocol".
     """
     name = "fit"
-    v.check_type(name, "model", model, keras.Model, "a keras.Model")
+    _distribute.check_strategy(name, strategy)
     learning_rate = _check_options(name, epochs, batch_size, learning_rate, patience)
-    train = split_arrays(name, "train", train)
-    validation = None if validation is None else split_arrays(name, "validation", validation)
+    train = _data(name, "train", train)
+    validation = None if validation is None else _data(name, "validation", validation)
+    if strategy is not None:
+        model = _distribute.model_in_scope(name, model, strategy)
+        return _fit_distributed(model, train, validation, strategy, epochs=int(epochs),
+                                batch_size=int(batch_size), learning_rate=learning_rate,
+                                loss=loss, metrics=metrics, patience=patience,
+                                verbose=verbose, callbacks=callbacks)
+    v.check_type(name, "model", model, keras.Model, "a keras.Model")
     start, cpu_start = time.perf_counter(), time.process_time()
     _compile(model, learning_rate, loss, metrics)
-    build_training_state(model, *train)
+    build_training_state(model, *(_first_batch(train) if isinstance(train, tf.data.Dataset)
+                                  else train))
     history, run, best = _train(model, train, validation, epochs=int(epochs),
                                 batch_size=int(batch_size), patience=patience,
                                 verbose=verbose, callbacks=callbacks)
+    return TrainingResult(model, history, time.perf_counter() - start,
+                          time.process_time() - cpu_start, run, best)
+
+
+def _fit_distributed(model, train, validation, strategy, *, epochs, batch_size,
+                     learning_rate, loss, metrics, patience, verbose, callbacks):
+    """:func:`fit` under a strategy: compile in its scope, train on distributed datasets."""
+    custom = _distribute.is_multi_worker(strategy)
+    if custom and list(callbacks):
+        raise ValueError(
+            v.message("fit", "no callbacks under MultiWorkerMirroredStrategy",
+                      f"callbacks={list(callbacks)!r}",
+                      "Keras's fit fails under it (keras-team/keras#20585) and the "
+                      "package's loop over strategy.run runs no callbacks; pass callbacks=()")
+        )
+    start, cpu_start = time.perf_counter(), time.process_time()
+    # Every batch full under the custom loop: workers must run the same number of steps.
+    train, validation = _as_datasets(train, validation, batch_size=batch_size,
+                                     drop_remainder=custom)
+    with strategy.scope():
+        _compile(model, learning_rate, loss, metrics)
+        build_training_state(model, *_first_batch(train))
+    if custom:
+        history, run, best = _distribute.fit_custom_loop(
+            model, strategy, train, validation, epochs=epochs, patience=patience,
+            verbose=verbose)
+    else:
+        history, run, best = _train(model, train, validation, epochs=epochs,
+                                    batch_size=batch_size, patience=patience,
+                                    verbose=verbose, callbacks=callbacks)
     return TrainingResult(model, history, time.perf_counter() - start,
                           time.process_time() - cpu_start, run, best)
