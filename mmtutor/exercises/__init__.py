@@ -7,12 +7,16 @@ left), and renders itself in Jupyter and Colab. ``q.hint()`` gives staged hints,
 general and each next one more specific; ``q.solution()`` shows the reference solution.
 The checkers never raise on a learner's answer.
 
-Exercises live in modules by topic: :mod:`~mmtutor.exercises.formulas`,
-:mod:`~mmtutor.exercises.evaluation`, :mod:`~mmtutor.exercises.shared_representations` and
-:mod:`~mmtutor.exercises.fusion`. A chapter can add its own with the generic classes:
-:class:`CodeExercise` (with :class:`Case` and :class:`Mistake`), :class:`MultipleChoice`,
-:class:`NumericAnswer` and :class:`ExperimentAnswer`. Messages are stored in English and
-Chinese; :func:`set_language` chooses.
+Exercises live in modules by topic, not by page: :mod:`~mmtutor.exercises.modalities`
+(modalities, late fusion, shared spaces), :mod:`~mmtutor.exercises.formulas` (the four
+formulas), :mod:`~mmtutor.exercises.networks` (convolution, GRU and LSTM cells),
+:mod:`~mmtutor.exercises.fusion`, :mod:`~mmtutor.exercises.shared_representations`
+(InfoNCE, retrieval), :mod:`~mmtutor.exercises.interpretability` (saliency, ablation,
+scaling), :mod:`~mmtutor.exercises.scale` (replicas, the global batch, precision) and
+:mod:`~mmtutor.exercises.evaluation` (precision, recall, F1). A chapter can add its own with
+the generic classes: :class:`CodeExercise` (with :class:`Case` and :class:`Mistake`),
+:class:`MultipleChoice`, :class:`NumericAnswer` and :class:`ExperimentAnswer`. Messages are
+stored in English and Chinese; :func:`set_language` chooses.
 
 Example:
     >>> import numpy as np
@@ -33,6 +37,10 @@ from mmtutor.exercises import (  # noqa: E402  (topics build their exercises fro
     evaluation,
     formulas,
     fusion,
+    interpretability,
+    modalities,
+    networks,
+    scale,
     shared_representations,
 )
 from mmtutor.exercises._choice import ExperimentAnswer, MultipleChoice, NumericAnswer
@@ -58,7 +66,11 @@ __all__ = [
     "formulas",
     "fusion",
     "get_language",
+    "interpretability",
     "is_blank",
+    "modalities",
+    "networks",
+    "scale",
     "set_language",
     "shared_representations",
     "text",

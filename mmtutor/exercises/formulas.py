@@ -1,12 +1,19 @@
-"""Exercises on the formulas of chapter 3: the losses and attention, written by the learner.
+"""Exercises on the formulas of chapter 3: the losses and attention, one group per page.
 
-Each exercise checks a learner's NumPy (or TensorFlow) function against the package's own
-definition on seeded inputs, edge cases included, and names the mistake when it fails:
+The four code exercises check a learner's NumPy (or TensorFlow) function against the package's
+own definition on seeded inputs, edge cases included, and name the mistake when it fails:
 
 - :data:`autoencoder_loss` against :func:`mmtutor.losses.reconstruction_loss`;
 - :data:`cross_entropy` against :func:`mmtutor.losses.categorical_crossentropy`;
 - :data:`sequence_cross_entropy` against :func:`mmtutor.losses.sequence_crossentropy`;
 - :data:`attention_pool` against :func:`mmtutor.layers.attention_pool`.
+
+Beside each, a number to compute by hand from a small table the page shows
+(:data:`autoencoder_loss_by_hand`, :data:`cross_entropy_by_hand`,
+:data:`sequence_loss_by_hand`, :data:`attention_by_hand`), a conceptual question
+(:data:`squared_error_noise`, :data:`softmax_gradient`, :data:`sequence_mask`,
+:data:`scaled_scores`) and, where the page trains a model, an experiment on that model
+(:data:`linear_autoencoder_test`, :data:`overconfident_logits`, :data:`masked_marker`).
 
 Example:
     >>> import numpy as np
@@ -16,7 +23,7 @@ Example:
     >>> result.status, result.message.startswith("You averaged over the features")
     ('incorrect', True)
 
-Book: section "sec-formulas".
+Book: section "sec-formulas" (one group of exercises on each of its four pages).
 """
 
 from __future__ import annotations
@@ -24,8 +31,25 @@ from __future__ import annotations
 import numpy as np
 
 from mmtutor.exercises import _solutions
+from mmtutor.exercises._choice import ExperimentAnswer, MultipleChoice, NumericAnswer
 from mmtutor.exercises._code import Case, CodeExercise, Mistake
-from mmtutor.exercises._formula_texts import AE, ATT, CE, SEQ
+from mmtutor.exercises._formula_texts import (
+    AE,
+    AE_HAND,
+    AE_NOISE,
+    AE_TEST,
+    ATT,
+    ATT_HAND,
+    ATT_MARKER,
+    ATT_SQRT,
+    CE,
+    CE_GRAD,
+    CE_HAND,
+    CE_SCALE,
+    SEQ,
+    SEQ_HAND,
+    SEQ_MASK,
+)
 from mmtutor.exercises._inputs import (
     prefix_mask,
     scattered_mask,
@@ -37,7 +61,23 @@ from mmtutor.exercises._language import text
 from mmtutor.layers import attention_pool as _attention_pool
 from mmtutor.losses import categorical_crossentropy, reconstruction_loss, sequence_crossentropy
 
-__all__ = ["attention_pool", "autoencoder_loss", "cross_entropy", "sequence_cross_entropy"]
+__all__ = [
+    "attention_by_hand",
+    "attention_pool",
+    "autoencoder_loss",
+    "autoencoder_loss_by_hand",
+    "cross_entropy",
+    "cross_entropy_by_hand",
+    "linear_autoencoder_test",
+    "masked_marker",
+    "overconfident_logits",
+    "scaled_scores",
+    "sequence_cross_entropy",
+    "sequence_loss_by_hand",
+    "sequence_mask",
+    "softmax_gradient",
+    "squared_error_noise",
+]
 
 _BATCH_OF_ONE = text("a batch of one example", "只有一个样本的批次")
 _RANDOM = text("random inputs", "随机输入")
@@ -206,7 +246,7 @@ def _over_batch(args, got, expected):
             and not np.allclose(weights[rows].sum(axis=1), 1.0, atol=1e-6))
 
 
-def _unnormalised(args, got, expected):
+def _unnormalized(args, got, expected):
     sums = got[1][args[2].any(axis=1)].sum(axis=1)  # (rows with a real step,)
     off = ~np.isclose(sums, 1.0, atol=1e-6) & ~np.isclose(sums, 0.0, atol=1e-6)
     return bool(off.any())  # a row of zeros is the underflow of exp, named by the case
@@ -247,9 +287,88 @@ attention_pool = CodeExercise(
         Mistake(ATT["empty_row"], when=_empty_row_nonzero),
         Mistake(ATT["masked_step"], when=_masked_step_weight),
         Mistake(ATT["over_batch"], when=_over_batch),
-        Mistake(ATT["unnormalised"], when=_unnormalised),
+        Mistake(ATT["unnormalized"], when=_unnormalized),
         Mistake(ATT["scaled"], same_as=_scaled),
         Mistake(ATT["context"], when=_weights_right),
     ],
     question=ATT["question"], hints=ATT["hints"], remark=ATT["remark"],
 )
+
+
+# ---- Numbers by hand, conceptual questions and experiments, page by page ---------------------
+
+def _choice(name, texts, answer):
+    return MultipleChoice(name, question=texts["question"], options=texts["options"],
+                          answer=answer, feedback=texts["feedback"],
+                          explanation=texts["explanation"], hints=texts["hints"],
+                          remark=texts["remark"])
+
+
+def _by_hand(name, texts, value, mistakes):
+    return NumericAnswer(name, question=texts["question"], value=value, tolerance=1e-3,
+                         mistakes=[(wrong, texts[key]) for wrong, key in mistakes],
+                         working=texts["working"], hints=texts["hints"], remark=texts["remark"])
+
+
+#: NumericAnswer: the autoencoder loss of a two-example table, by hand (2.625).
+autoencoder_loss_by_hand = _by_hand(
+    "formulas.autoencoder_loss_by_hand", AE_HAND, (4.25 + 1.0) / 2,
+    [(4.25 + 1.0, "sum_batch"), ((4.25 + 1.0) / 6, "mse"),
+     ((np.sqrt(4.25) + 1.0) / 2, "norm"), ((2.5 + 1.0) / 2, "abs")])
+
+#: MultipleChoice: the noise model under which squared error is maximum likelihood.
+squared_error_noise = _choice("formulas.squared_error_noise", AE_NOISE, "a")
+
+#: ExperimentAnswer: the trained linear autoencoder's test loss over PCA's, near 1.
+linear_autoencoder_test = ExperimentAnswer(
+    "formulas.linear_autoencoder_test", question=AE_TEST["question"], expect="within",
+    band=(0.97, 1.03), valid_range=(0.0, np.inf), feedback=AE_TEST["feedback"],
+    explanation=AE_TEST["explanation"], hints=AE_TEST["hints"], remark=AE_TEST["remark"])
+
+_TRUE_CLASS = -np.log([0.8, 0.5, 0.25])  # (3,): -log p_true of the page's table
+
+#: NumericAnswer: the cross-entropy of a three-example table, by hand (0.7675).
+cross_entropy_by_hand = _by_hand(
+    "formulas.cross_entropy_by_hand", CE_HAND, _TRUE_CLASS.mean(),
+    [(_TRUE_CLASS.sum(), "sum"), (_TRUE_CLASS.mean() / np.log(2), "log2"),
+     (_TRUE_CLASS.mean() / np.log(10), "log10"), (-_TRUE_CLASS.mean(), "sign"),
+     (_TRUE_CLASS.sum() / 9, "all_classes")])
+
+#: MultipleChoice: the gradient of softmax followed by cross-entropy, y_hat - y.
+softmax_gradient = _choice("formulas.softmax_gradient", CE_GRAD, "a")
+
+#: ExperimentAnswer: the test loss of the trained model's logits times 10 (higher).
+overconfident_logits = ExperimentAnswer(
+    "formulas.overconfident_logits", question=CE_SCALE["question"], expect="higher",
+    valid_range=(0.0, np.inf), feedback=CE_SCALE["feedback"],
+    explanation=CE_SCALE["explanation"], hints=CE_SCALE["hints"], remark=CE_SCALE["remark"])
+
+#: NumericAnswer: the masked sequence cross-entropy of a two-sequence table, by hand (0.7).
+sequence_loss_by_hand = _by_hand(
+    "formulas.sequence_loss_by_hand", SEQ_HAND, (1.2 / 3 + 1.0) / 2,
+    [(2.2 / 4, "per_token"), (2.2 / 6, "diluted"), ((1.2 + 1.0) / 2, "no_division"),
+     (1.2 / 3 + 1.0, "sum_batch")])
+
+#: MultipleChoice: what the mask of the sequence cross-entropy does.
+sequence_mask = _choice("formulas.sequence_mask", SEQ_MASK, "a")
+
+_ATT_WEIGHTS = np.array([2.0, 1.0, 2.0]) / 5  # (3,): softmax of (log 2, 0, log 2)
+_ATT_SCALED = np.exp(np.log([2.0, 1.0, 2.0]) / np.sqrt(2))  # exps of the scores over sqrt(d)
+
+#: NumericAnswer: the first component of a three-step attention context, by hand (0.8).
+attention_by_hand = _by_hand(
+    "formulas.attention_by_hand", ATT_HAND, _ATT_WEIGHTS @ [1.0, 0.0, 1.0],
+    [(2 / 3, "uniform"), (4.0, "unnormalized"), (2 * np.log(2), "scores"),
+     (_ATT_WEIGHTS @ [0.0, 1.0, 1.0], "second"),
+     (_ATT_SCALED @ [1.0, 0.0, 1.0] / _ATT_SCALED.sum(), "scaled")])
+
+#: MultipleChoice: why the Transformer divides the scores by sqrt(d).
+scaled_scores = _choice("formulas.scaled_scores", ATT_SQRT, "a")
+
+#: ExperimentAnswer: the trained attention model's accuracy with the marked step masked out,
+#: lower than the page's by more than 0.3.
+masked_marker = ExperimentAnswer(
+    "formulas.masked_marker", question=ATT_MARKER["question"], expect="lower", margin=0.3,
+    valid_range=(0.0, 1.0), feedback=ATT_MARKER["feedback"],
+    explanation=ATT_MARKER["explanation"], hints=ATT_MARKER["hints"],
+    remark=ATT_MARKER["remark"])

@@ -1,7 +1,13 @@
-"""Exercises on fusion: what early and late fusion combine, and a missing-modality experiment.
+"""Exercises on fusion: building the fusions, combining predictions, a missing modality.
 
+- :data:`late_fusion_mean`: the learner writes ``f(probs, presence)``, the mean of the present
+  modalities' probabilities, checked against the package's late fusion
+  (``FusionClassifier(fusion="late")`` with ``late_weights="mean"``);
+- :data:`concatenation_head_parameters`: the parameters of an intermediate-fusion head, by hand;
 - :data:`early_fusion`: which fusion concatenates the modalities' raw features (multiple choice);
 - :data:`late_fusion`: what late fusion combines (multiple choice);
+- :data:`confident_mistake`: which late-fusion combination survives one confidently wrong
+  modality (multiple choice);
 - :data:`missing_modality`: which fusion copes most simply with a missing modality;
 - :data:`missing_modality_experiment`: the fused model's accuracy with the image removed,
   checked against its accuracy with every modality (it should be lower).
@@ -9,16 +15,172 @@
 Example:
     >>> late_fusion.check("b").message.startswith("That is intermediate fusion")
     True
+    >>> concatenation_head_parameters.check(6400).message.startswith("That is the hidden layer")
+    True
 
 Book: section "sec-multimodal-classifier".
 """
 
 from __future__ import annotations
 
-from mmtutor.exercises._choice import ExperimentAnswer, MultipleChoice
-from mmtutor.exercises._language import text
+import numpy as np
 
-__all__ = ["early_fusion", "late_fusion", "missing_modality", "missing_modality_experiment"]
+from mmtutor.exercises._choice import ExperimentAnswer, MultipleChoice, NumericAnswer
+from mmtutor.exercises._code import Case, CodeExercise, Mistake
+from mmtutor.exercises._inputs import softmax
+from mmtutor.exercises._language import text
+from mmtutor.models._fusion_heads import late_fusion as _package_late_fusion
+
+__all__ = [
+    "concatenation_head_parameters",
+    "confident_mistake",
+    "early_fusion",
+    "late_fusion",
+    "late_fusion_mean",
+    "missing_modality",
+    "missing_modality_experiment",
+]
+
+_rng = np.random.default_rng(20240605)
+
+
+def _late_reference(probs, presence):
+    """The package's late fusion with ``late_weights="mean"`` (weight logits at zero)."""
+    fused, _ = _package_late_fusion(probs, presence, np.zeros(presence.shape[1]))
+    return np.asarray(fused)
+
+
+def _late_fusion_solution():
+    """The reference solution, under the name a learner gives it (``.solution()`` shows it)."""
+
+    def late_fusion(probs, presence):
+        weights = presence / presence.sum(axis=1, keepdims=True)  # (N, M): 1 / (present count)
+        return np.einsum("nm,nmc->nc", weights, probs)  # (N, C): mean of the present p_m
+
+    return late_fusion
+
+
+def _probabilities(n, m, c, scale=1.5):
+    return softmax(scale * _rng.normal(size=(n, m, c)))  # (N, M, C), each row sums to 1
+
+
+def _presence(n, m):
+    presence = (_rng.random((n, m)) < 0.6).astype(np.float64)  # (N, M)
+    presence[np.arange(n), _rng.integers(0, m, size=n)] = 1.0  # at least one present
+    return presence
+
+
+def _late_cases():
+    zeros = _probabilities(4, 3, 5)
+    zeros[:, 2] = np.eye(5)[[1, 2, 3, 4]]  # the third modality certain, all else exactly 0
+    one_each = np.eye(3)[[0, 2, 1, 2]]  # (4, 3): one modality present per example
+    return [
+        Case(text("every modality present", "所有模态都在"),
+             (_probabilities(5, 3, 4), np.ones((5, 3)))),
+        Case(text("some modalities missing", "缺少部分模态"),
+             (_probabilities(6, 3, 10), _presence(6, 3))),
+        Case(text("one modality per example", "每个样本只有一个模态"),
+             (_probabilities(4, 3, 5), one_each)),
+        Case(text("probabilities with exact zeros", "含有精确为 0 的概率"),
+             (zeros, np.ones((4, 3)))),
+        Case(text("a batch of one example", "只有一个样本的批次"),
+             (_probabilities(1, 2, 3), np.array([[0.0, 1.0]]))),
+    ]
+
+
+def _product_rule(probs, presence):
+    log_p = np.log(np.clip(probs, 1e-7, 1.0)) * presence[:, :, None]  # (N, M, C)
+    return softmax(log_p.sum(axis=1))  # (N, C): the normalized product
+
+
+_ABSENT_COUNTED = text(
+    "A missing modality got a weight: multiply each modality's probabilities by its presence "
+    "flag and divide by the number of PRESENT modalities, presence.sum(axis=1).",
+    "缺失的模态也得到了权重：把每个模态的概率乘以它的存在标志，再除以存在的模态个数 "
+    "presence.sum(axis=1)。")
+
+#: CodeExercise: the learner writes ``f(probs, presence)``: ``probs`` ``(N, M, C)``, ``presence``
+#: ``(N, M)``; returns the mean of the present modalities' probabilities ``(N, C)``, as the
+#: package's late fusion does with ``late_weights="mean"``.
+late_fusion_mean = CodeExercise(
+    "fusion.late_fusion_mean",
+    reference=_late_reference,
+    solution=_late_fusion_solution(),
+    outputs={"fused": "(N, C)"},
+    cases=_late_cases(),
+    mistakes=[
+        Mistake(_ABSENT_COUNTED, same_as=lambda probs, presence: probs.mean(axis=1)),
+        Mistake(text("You divided by M, the number of modalities, instead of the number of "
+                     "present modalities: where one is missing, the rows no longer sum to 1.",
+                     "你除以的是模态总数 M，而不是存在的模态个数：缺少模态时，每行的和不再是 1。"),
+                same_as=lambda probs, presence: (probs * presence[:, :, None]).sum(axis=1)
+                / probs.shape[1]),
+        Mistake(text("That is a sum of probabilities, not their mean: divide by the number of "
+                     "present modalities, so each row sums to 1.",
+                     "这是概率之和，不是平均：要除以存在的模态个数，使每行的和为 1。"),
+                same_as=lambda probs, presence: (probs * presence[:, :, None]).sum(axis=1)),
+        Mistake(text("That is the product of the probabilities (a sum of log-probabilities), "
+                     "the other late-fusion combination; the package averages them.",
+                     "这是概率的乘积（对数概率之和），是另一种晚期融合方式；本包取的是平均。"),
+                same_as=_product_rule),
+    ],
+    question=text(
+        "Write f(probs, presence): probs of shape (N, M, C) holds each modality's class "
+        "probabilities, presence of shape (N, M) is 1.0 for a present modality and 0.0 for a "
+        "missing one. Return the mean of the present modalities' probabilities, shape (N, C).",
+        "编写 f(probs, presence)：probs 的形状为 (N, M, C)，是每个模态的类别概率；presence 的"
+        "形状为 (N, M)，存在的模态为 1.0，缺失的为 0.0。返回存在模态的概率平均，形状为 (N, C)。"),
+    hints=(
+        text("Each present modality gets the same weight, and the weights of one example sum "
+             "to 1.", "每个存在的模态权重相同，同一样本的权重之和为 1。"),
+        text("weights = presence / presence.sum(axis=1, keepdims=True), then a weighted sum "
+             "over the modality axis (axis 1).",
+             "weights = presence / presence.sum(axis=1, keepdims=True)，再沿模态轴（axis 1）"
+             "加权求和。"),
+    ),
+    remark=text("This is FusionClassifier(fusion='late') after its heads: a missing modality "
+                "simply drops out of the average, so no retraining is needed.",
+                "这就是 FusionClassifier(fusion='late') 在各分类头之后做的事：缺失的模态直接"
+                "退出平均，无需重新训练。"),
+)
+
+#: NumericAnswer: the parameters of an intermediate-fusion head (three embeddings of 32, three
+#: presence flags, a hidden layer of 64 units, 10 classes).
+concatenation_head_parameters = NumericAnswer(
+    "fusion.concatenation_head_parameters",
+    question=text(
+        "An intermediate-fusion head reads three embeddings of 32 numbers and the three "
+        "presence flags, has one hidden ReLU layer of 64 units and a softmax over 10 classes, "
+        "each layer with its biases. How many parameters does it have?",
+        "一个中间融合分类头读入三个 32 维嵌入和三个存在标志，有一个 64 个单元的 ReLU 隐藏层和一个"
+        " 10 类的 softmax 层，每层都有偏置。它有多少个参数？"),
+    value=(3 * 32 + 3) * 64 + 64 + 64 * 10 + 10,
+    tolerance=0.5,
+    mistakes=[
+        ((3 * 32) * 64 + 64 + 64 * 10 + 10,
+         text("You left out the presence flags: the hidden layer reads 3 * 32 + 3 numbers.",
+              "你漏掉了存在标志：隐藏层读入的是 3 * 32 + 3 个数。")),
+        ((3 * 32 + 3) * 64 + 64 * 10,
+         text("Each unit has a bias too: add 64 for the hidden layer and 10 for the softmax "
+              "layer.", "每个单元还有一个偏置：隐藏层加 64，softmax 层加 10。")),
+        ((3 * 32 + 3) * 64 + 64,
+         text("That is the hidden layer alone: add the softmax layer, 64 * 10 + 10.",
+              "这只是隐藏层：还要加上 softmax 层，64 * 10 + 10。")),
+        (3 * 32 * 64 + 64 * 10,
+         text("You left out the presence flags and the biases.", "你漏掉了存在标志和偏置。")),
+    ],
+    working=text("The hidden layer has (3 * 32 + 3) * 64 weights and 64 biases, 6,400; the "
+                 "softmax layer 64 * 10 + 10 = 650.",
+                 "隐藏层有 (3 * 32 + 3) * 64 个权重和 64 个偏置，共 6,400；softmax 层有 "
+                 "64 * 10 + 10 = 650。"),
+    hints=(text("A dense layer from n inputs to k units has n * k weights and k biases.",
+                "从 n 个输入到 k 个单元的全连接层有 n * k 个权重和 k 个偏置。"),
+           text("The hidden layer's inputs are the concatenation: 3 * 32 embedding numbers "
+                "and 3 flags.", "隐藏层的输入是拼接后的向量：3 * 32 个嵌入数值和 3 个标志。")),
+    remark=text("Small next to the encoders: the head of intermediate fusion is cheap, and it "
+                "grows with the number of modalities times the embedding size.",
+                "与编码器相比很小：中间融合的分类头很便宜，其大小随模态数乘嵌入维度增长。"),
+)
 
 #: MultipleChoice: which fusion concatenates the modalities' raw features (multiple choice).
 early_fusion = MultipleChoice(
@@ -89,6 +251,50 @@ late_fusion = MultipleChoice(
     remark=text("Because each modality predicts on its own, late fusion cannot model "
                 "interactions between modalities, but it survives a missing one.",
                 "由于每个模态各自预测，晚期融合无法建模模态间的交互，但能应对某个模态的缺失。"),
+)
+
+#: MultipleChoice: which late-fusion combination survives one confidently wrong modality.
+confident_mistake = MultipleChoice(
+    "fusion.confident_mistake",
+    question=text(
+        "Three modalities give the true class the probabilities 0.9, 0.8 and 0.0: the third is "
+        "confidently wrong and puts all its probability on another class. Which late-fusion "
+        "combination still picks the true class?",
+        "三个模态给真实类别的概率分别是 0.9、0.8 和 0.0：第三个模态自信地出错，把全部概率给了另一个"
+        "类别。哪种晚期融合方式仍能选出真实类别？"),
+    options={
+        "a": text("the product of the probabilities (the sum of log-probabilities)",
+                  "概率的乘积（对数概率之和）"),
+        "b": text("the mean of the probabilities", "概率的平均"),
+        "c": text("both", "两者都能"),
+        "d": text("neither", "两者都不能"),
+    },
+    answer="b",
+    feedback={
+        "a": text("A probability of 0 makes the product 0 (log 0 is minus infinity): one "
+                  "confidently wrong modality vetoes the true class, however sure the others "
+                  "are.",
+                  "概率为 0 会使乘积为 0（log 0 是负无穷）：一个自信出错的模态就能否决真实类别，"
+                  "无论其他模态多么确定。"),
+        "c": text("Not the product: a probability of 0 makes it 0 for the true class.",
+                  "乘积不行：概率 0 会让真实类别的乘积为 0。"),
+        "d": text("Compute the mean: the true class gets (0.9 + 0.8 + 0) / 3, about 0.57, and "
+                  "no other class can get more than 1 - 0.57.",
+                  "算一下平均：真实类别得到 (0.9 + 0.8 + 0) / 3，约 0.57，其他类别都不可能超过 "
+                  "1 - 0.57。"),
+    },
+    explanation=text(
+        "The mean gives the true class (0.9 + 0.8 + 0) / 3, about 0.57, more than any other "
+        "class can get; the product gives it 0.9 * 0.8 * 0 = 0.",
+        "平均给真实类别 (0.9 + 0.8 + 0) / 3，约 0.57，比其他任何类别都多；乘积给它的是 "
+        "0.9 * 0.8 * 0 = 0。"),
+    hints=(text("Compute both combinations for the true class.",
+                "对真实类别分别算出两种组合的结果。"),),
+    remark=text("The product is Bayes' rule for calibrated, independent evidence; the mean "
+                "is robust to a modality that is confidently wrong, which is why the package's "
+                "late fusion averages.",
+                "乘积是针对已校准、相互独立证据的贝叶斯规则；平均对自信出错的模态更稳健，所以本包的"
+                "晚期融合取平均。"),
 )
 
 #: MultipleChoice: which fusion copes most simply with a missing modality.

@@ -1,16 +1,11 @@
-"""The exercises of mmtutor.exercises.evaluation: macro-F1 in code and by hand."""
+"""The exercises of mmtutor.exercises.evaluation: standardizing, precision, recall, macro-F1."""
 
 import numpy as np
 import pytest
+from judging import check
 from sklearn.metrics import f1_score
 
 from mmtutor.exercises import ____, _solutions, evaluation
-
-
-def check(exercise, answer, status="incorrect"):
-    result = exercise.check(answer)
-    assert result.status == status, result.message
-    return result.message
 
 
 def per_class_f1(y_true, y_pred, num_classes):
@@ -107,3 +102,95 @@ def test_rare_class_accepts_macro_f1_and_explains_the_others():
     assert "dominated by the frequent class" in check(evaluation.rare_class, "a")
     assert "micro-F1 equals accuracy" in check(evaluation.rare_class, "B")
     assert "0.474" in evaluation.rare_class.solution().message
+
+
+def log_mel(rng, n, frames, bins, shift=0.0):
+    return rng.normal(0, 2, size=bins) + shift + rng.normal(size=(n, frames, bins))
+
+
+def test_standardize_reference_matches_keras_normalization():
+    import keras
+
+    rng = np.random.default_rng(0)
+    train, test = log_mel(rng, 12, 7, 4), log_mel(rng, 3, 7, 4, shift=1.0)
+    layer = keras.layers.Normalization(axis=-1)
+    layer.adapt(train.astype("float32"))
+    np.testing.assert_allclose(evaluation.standardize_reference(train, test),
+                               np.asarray(layer(test.astype("float32"))), atol=1e-4)
+
+
+def test_standardize_log_mel_accepts_the_reference_solution():
+    check(evaluation.standardize_log_mel, evaluation.solution_standardize_log_mel, "correct")
+
+
+def test_standardize_log_mel_blank_is_not_attempted_and_an_error_is_incorrect():
+    check(evaluation.standardize_log_mel, lambda train, x: ____, "not_attempted")
+
+    def broken(train_audio, audio):
+        return (audio - train_audio.mean(axis=(0, 2))) / 1.0  # (frames,) against bins
+
+    assert "raised" in check(evaluation.standardize_log_mel, broken)
+
+
+@pytest.mark.parametrize("answer, hint", [
+    (lambda train, x: x / train.max(), "divided by the maximum"),
+    (lambda train, x: (x - train.min(axis=(0, 1))) / (train.max(axis=(0, 1))
+                                                      - train.min(axis=(0, 1))),
+     "min-max scaling"),
+    (lambda train, x: (x - x.mean(axis=(0, 1))) / x.std(axis=(0, 1)),
+     "statistics on the split you transform"),
+    (lambda train, x: (x - train.mean()) / train.std(), "one mean and one standard deviation"),
+    (lambda train, x: (x - x.mean(axis=-1, keepdims=True)) / x.std(axis=-1, keepdims=True),
+     "Wrong axis"),
+    (lambda train, x: x - train.mean(axis=(0, 1)), "did not divide"),
+    (lambda train, x: (x - train.mean(axis=(0, 1))) / train.std(axis=(0, 1), ddof=1),
+     "population standard deviation"),
+])
+def test_standardize_log_mel_names_the_mistake(answer, hint):
+    assert hint in check(evaluation.standardize_log_mel, answer)
+
+
+def test_precision_recall_accepts_the_solution_and_scikit_learn():
+    from sklearn.metrics import precision_recall_fscore_support
+
+    check(evaluation.precision_recall, evaluation.solution_precision_recall, "correct")
+    check(evaluation.precision_recall, lambda t, p, c: precision_recall_fscore_support(
+        t, p, labels=range(c), zero_division=0)[:2], "correct")
+
+
+def test_precision_recall_blank_is_not_attempted():
+    check(evaluation.precision_recall, lambda t, p, c: (____, ____), "not_attempted")
+
+
+def swapped(y_true, y_pred, num_classes):
+    precision, recall = evaluation.solution_precision_recall(y_true, y_pred, num_classes)
+    return recall, precision
+
+
+def over_n(y_true, y_pred, num_classes):
+    tp = np.array([np.sum((y_pred == c) & (y_true == c)) for c in range(num_classes)])
+    return tp / len(y_true), tp / len(y_true)
+
+
+def unguarded(y_true, y_pred, num_classes):
+    classes = np.arange(num_classes)[:, None]
+    tp = np.sum((y_pred == classes) & (y_true == classes), axis=1)
+    return tp / np.sum(y_pred == classes, axis=1), tp / np.sum(y_true == classes, axis=1)
+
+
+@pytest.mark.parametrize("answer, hint", [
+    (swapped, "Precision and recall are swapped"),
+    (over_n, "number of examples N"),
+    (unguarded, "Count it as 0"),
+    (lambda t, p, c: evaluation.solution_precision_recall(t, p, c)[0], "Return 2 values"),
+])
+def test_precision_recall_names_the_mistake(answer, hint):
+    assert hint in check(evaluation.precision_recall, answer)
+
+
+def test_missing_audio_experiment_wants_the_dropout_model_higher():
+    q = evaluation.missing_audio_experiment
+    check(q, 0.80, "correct", baseline=0.60)
+    assert "marked absent in both" in check(q, 0.55, baseline=0.60)
+    assert "looks like a percentage" in check(q, 80, baseline=0.60)
+    check(q, ____, "not_attempted")

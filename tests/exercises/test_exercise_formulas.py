@@ -7,14 +7,9 @@ mistake functions inside the package.
 import numpy as np
 import pytest
 import tensorflow as tf
+from judging import check
 
 from mmtutor.exercises import ____, _solutions, formulas
-
-
-def check(exercise, answer, status="incorrect"):
-    result = exercise.check(answer)
-    assert result.status == status, result.message
-    return result.message
 
 
 def log_clipped(p):
@@ -246,3 +241,156 @@ def test_attention_pool_names_outputs_returned_in_the_wrong_order():
         return _solutions.attention_pool(values, query, mask)[::-1]
 
     assert "Return (context, weights) in this order" in check(formulas.attention_pool, attention)
+
+
+# ---- numbers by hand -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("exercise, right, wrong", [
+    (formulas.autoencoder_loss_by_hand, 2.625, [
+        (5.25, "divide by N = 2"),
+        (0.875, "Keras's mean squared error"),
+        ((np.sqrt(4.25) + 1) / 2, "the loss squares them"),
+        (1.75, "absolute differences"),
+    ]),
+    (formulas.cross_entropy_by_hand, 0.7675, [
+        (np.log(10), "divide by N = 3"),
+        (0.7675 / np.log(2), "in bits"),
+        (1 / 3, "log base 10"),
+        (-0.7675, "Check the sign"),
+        (np.log(10) / 9, "average over the examples only"),
+    ]),
+    (formulas.sequence_loss_by_hand, 0.7, [
+        (0.55, "all 4 real steps of the batch at once"),
+        (2.2 / 6, "diluted the short sequence"),
+        (1.1, "without dividing by its length"),
+        (1.4, "take their mean"),
+    ]),
+    (formulas.attention_by_hand, 0.8, [
+        (2 / 3, "plain mean of the steps"),
+        (4.0, "without dividing by their sum"),
+        (2 * np.log(2), "weighted by the scores"),
+        (0.6, "second component"),
+        (0.7655, "divided the scores by sqrt(d)"),
+    ]),
+])
+def test_number_by_hand_accepts_the_value_and_names_each_wrong_one(exercise, right, wrong):
+    assert exercise.check(right).status == "correct"
+    for value, hint in wrong:
+        assert hint in check(exercise, value)
+    assert "not within" in check(exercise, right + 0.1)
+    assert check(exercise, ____, "not_attempted")
+
+
+def test_numbers_by_hand_match_an_independent_computation():
+    x = np.array([[1.0, 0.0, 2.0], [0.0, 1.0, 1.0]])
+    x_hat = np.array([[0.5, 0.0, 4.0], [0.0, 0.0, 1.0]])
+    assert np.isclose(formulas.autoencoder_loss_by_hand.value, _solutions.autoencoder_loss(
+        x, x_hat))
+    y = np.eye(3)
+    p = np.array([[0.8, 0.1, 0.1], [0.25, 0.5, 0.25], [0.6, 0.15, 0.25]])
+    assert np.isclose(formulas.cross_entropy_by_hand.value, _solutions.cross_entropy(y, p))
+    per_step = np.array([[0.2, 0.4, 0.6], [1.0, 0.0, 0.0]])
+    mask = np.array([[True, True, True], [True, False, False]])
+    per_sequence = (per_step * mask).sum(axis=1) / mask.sum(axis=1)
+    assert np.isclose(formulas.sequence_loss_by_hand.value, per_sequence.mean())
+    values = np.array([[[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]])
+    context, _ = _solutions.attention_pool(values, np.array([np.log(2), 0.0]),
+                                           np.ones((1, 3), bool))
+    assert np.isclose(formulas.attention_by_hand.value, context[0, 0])
+
+
+def test_number_by_hand_reports_an_answer_that_is_not_a_number():
+    assert "Pass one number" in check(formulas.cross_entropy_by_hand, "about 0.77")
+    assert "division by zero" in check(formulas.cross_entropy_by_hand, np.nan)
+
+
+# ---- conceptual questions --------------------------------------------------------------------
+
+@pytest.mark.parametrize("exercise, right, wrong", [
+    (formulas.squared_error_noise, "a", [("b", "binary cross-entropy"),
+                                         ("c", "absolute error"), ("d", "predicted variance")]),
+    (formulas.softmax_gradient, "a", [("b", "with respect to the probability"),
+                                      ("c", "softmax's Jacobian"), ("d", "no factor 2")]),
+    (formulas.sequence_mask, "a", [("b", "capacity predicting padding"),
+                                   ("c", "unmasked loss"), ("d", "per-token reduction")]),
+    (formulas.scaled_scores, "a", [("b", "at any scale"), ("c", "Subtracting the largest score"),
+                                   ("d", "how spread out")]),
+])
+def test_question_accepts_the_answer_and_explains_each_wrong_option(exercise, right, wrong):
+    assert exercise.check(right).status == "correct"
+    assert exercise.check(f"({right.upper()})").status == "correct"
+    for letter, hint in wrong:
+        assert hint in check(exercise, letter)
+    assert "Choose one option only" in check(exercise, "ab")
+    assert "Choose among" in check(exercise, "z")
+    check(exercise, ____, "not_attempted")
+    assert f"The answer is ({right})" in exercise.solution().message
+
+
+NEW_EXERCISES = ("autoencoder_loss_by_hand", "squared_error_noise", "linear_autoencoder_test",
+                 "cross_entropy_by_hand", "softmax_gradient", "overconfident_logits",
+                 "sequence_loss_by_hand", "sequence_mask", "attention_by_hand", "scaled_scores",
+                 "masked_marker")
+
+
+@pytest.mark.parametrize("name", NEW_EXERCISES)
+def test_exercise_has_every_text_in_chinese_too(name):
+    exercise = getattr(formulas, name)
+    texts = [exercise.question, exercise.remark]
+    texts += list(getattr(exercise, "options", {}).values())
+    feedback = getattr(exercise, "feedback", {})
+    texts += [feedback] if "en" in feedback else list(feedback.values())
+    texts += [hint for _, hint in getattr(exercise, "mistakes", ())]
+    texts += [t for t in (getattr(exercise, "working", None), getattr(exercise, "explanation",
+                                                                       None)) if t]
+    # a hint that is one line of code needs no translation
+    texts += [h for h in exercise.hints if " " in h["en"].split("(")[0]]
+    missing = [t["en"] for t in texts if "zh" not in t and t["en"] not in ("y_hat_k - y_k",
+               "-y_k / y_hat_k", "y_hat_k (1 - y_hat_k)", "2 (y_hat_k - y_k)")]
+    assert not missing
+
+
+def test_questions_answer_in_chinese_when_asked():
+    from mmtutor import exercises
+
+    exercises.set_language("zh")
+    assert "伯努利" in check(formulas.squared_error_noise, "b")
+    assert "除以 N = 3" in check(formulas.cross_entropy_by_hand, np.log(10))
+
+
+# ---- experiments on the pages' trained models ------------------------------------------------
+
+def test_linear_autoencoder_test_wants_a_ratio_near_one():
+    q = formulas.linear_autoencoder_test
+    assert q.check(1.00002).status == "correct"
+    assert q.check(0.985).status == "correct"
+    assert "Center the test digits with the training mean" in check(q, 1.19)
+    assert "cannot be right" in check(q, -1.0)
+    check(q, ____, "not_attempted")
+
+
+def test_overconfident_logits_wants_a_higher_loss():
+    q = formulas.overconfident_logits
+    assert q.check(1.16, baseline=0.25).status == "correct"
+    assert "Multiply the logits (before the softmax)" in check(q, 0.2, baseline=0.25)
+    assert "Pass the chapter's value too" in check(q, 1.16)
+    check(q, ____, "not_attempted")
+
+
+def test_masked_marker_wants_an_accuracy_far_below_the_page():
+    q = formulas.masked_marker
+    assert q.check(0.26, baseline=0.99).status == "correct"
+    assert "Set the mask to False at where_test" in check(q, 0.8, baseline=0.99)
+    assert "looks like a percentage" in check(q, 26, baseline=0.99)
+    check(q, ____, "not_attempted")
+
+
+def test_an_experiment_answer_that_raises_is_judged_incorrect():
+    class Broken:
+        def __float__(self):
+            raise RuntimeError("broken")
+
+        def __array__(self, *args, **kwargs):
+            raise RuntimeError("broken")
+
+    assert "Pass one number" in check(formulas.masked_marker, Broken())
