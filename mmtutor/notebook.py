@@ -111,14 +111,20 @@ def _outputs(model, inputs) -> list[np.ndarray]:
             for x in keras.tree.flatten(result)]
 
 
+def _path_in(model, weight) -> str:
+    """A weight's path without the model's own name (a subclassed model prefixes it)."""
+    return weight.path.removeprefix(f"{model.name}/")
+
+
 def compare_models(plain, package, inputs, *, atol: float = 1e-5) -> ModelComparison:
     """Copy ``package``'s weights into ``plain`` and compare their parameters and outputs.
 
     A chapter builds a model layer by layer in plain Keras, then checks it is the package's
-    model: the weights are copied in order (``plain.set_weights(package.get_weights())``, so
-    build the layers in the order the package creates its variables), both models run on
-    ``inputs`` in inference mode, and every output is compared (dicts and lists are
-    flattened in key order).
+    model: the weights are copied by name when the two models name their layers alike (the
+    same set of variable paths, e.g. ``image_conv_1/kernel``), otherwise in order (as
+    ``plain.set_weights(package.get_weights())``); both models then run on ``inputs`` in
+    inference mode, and every output is compared (dicts and lists are flattened in key
+    order).
 
     Args:
         plain: the model the chapter built, already built (called once, or functional).
@@ -143,6 +149,9 @@ def compare_models(plain, package, inputs, *, atol: float = 1e-5) -> ModelCompar
     Book: section "sec-multimodal-classifier".
     """
     theirs, ours = package.weights, plain.weights
+    by_path = {_path_in(package, w): w for w in theirs}
+    if len(by_path) == len(theirs) and set(by_path) == {_path_in(plain, w) for w in ours}:
+        theirs = [by_path[_path_in(plain, w)] for w in ours]  # same names: match by name
     if len(theirs) != len(ours):
         raise ValueError(v.message(
             "compare_models", "two models with the same number of weight tensors",
@@ -152,12 +161,13 @@ def compare_models(plain, package, inputs, *, atol: float = 1e-5) -> ModelCompar
     for index, (mine, other) in enumerate(zip(ours, theirs, strict=True)):
         if tuple(mine.shape) != tuple(other.shape):
             raise ValueError(v.message(
-                "compare_models", "weights of the same shapes, in the same order",
+                "compare_models", "weights of the same shapes, matched by name or in order",
                 f"weight {index}: {mine.path} {tuple(mine.shape)} in plain, {other.path} "
                 f"{tuple(other.shape)} in package",
-                "Create the layers in the order the package does (its weights are listed "
-                "by package.weights)"))
-    plain.set_weights(package.get_weights())
+                "Name the layers as the package does (package.weights lists its weights), "
+                "or create them in the same order"))
+    for mine, other in zip(ours, theirs, strict=True):
+        mine.assign(other)
     mine, other = _outputs(plain, inputs), _outputs(package, inputs)
     if len(mine) != len(other) or any(
             a.shape != b.shape for a, b in zip(mine, other, strict=True)):

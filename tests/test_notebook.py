@@ -80,3 +80,25 @@ def test_show_source_dedents_a_method(capsys):
 def test_show_source_refuses_what_has_no_source():
     with pytest.raises(TypeError, match="show_source expects a function"):
         notebook.show_source(3)
+
+
+def test_compare_models_matches_weights_by_name_when_the_orders_differ():
+    class Package(keras.Model):  # creates the audio layer first
+        def __init__(self):
+            super().__init__()
+            self.audio_dense = keras.layers.Dense(2, name="audio_dense")
+            self.image_dense = keras.layers.Dense(2, name="image_dense")
+
+        def call(self, inputs):
+            return keras.ops.concatenate([self.image_dense(inputs["image"]),
+                                          self.audio_dense(inputs["audio"])], axis=-1)
+
+    inputs = {m: keras.Input((3,), name=m) for m in ("image", "audio")}
+    plain = keras.Model(inputs, keras.layers.Concatenate()(
+        [keras.layers.Dense(2, name=f"{m}_dense")(inputs[m]) for m in ("image", "audio")]))
+    data = {m: np.random.default_rng(0).normal(size=(4, 3)).astype("float32")
+            for m in ("image", "audio")}
+    package = Package()
+    package(data)
+    assert plain.weights[0].path != package.weights[0].path
+    assert notebook.compare_models(plain, package, data).same
