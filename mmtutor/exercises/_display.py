@@ -51,6 +51,8 @@ class Panel:
         self.exercise = exercise
         self.code = code
         self.lang = lang or get_language()
+        #: The same panel in the other languages (see ``in_every_language``), by language.
+        self.translations: dict[str, Panel] = {}
 
     def __str__(self) -> str:
         symbol = _LOOK[self.kind][0]
@@ -63,6 +65,21 @@ class Panel:
     __repr__ = __str__
 
     def _repr_html_(self) -> str:
+        if not self.translations:
+            return self._panel_html(self.lang)
+        chosen = get_language()
+        panels = {chosen: self, **self.translations}
+        # Every language is in the page; the learner's choice shows, except on a page whose
+        # <html lang> is Chinese (the book's Chinese edition), which shows the Chinese.
+        style = ("<style>.mmtutor-i18n>[data-lang]{display:none}"
+                 f".mmtutor-i18n>[data-lang='{chosen}']{{display:block}}"
+                 "html[lang^='zh'] .mmtutor-i18n>[data-lang]{display:none}"
+                 "html[lang^='zh'] .mmtutor-i18n>[data-lang='zh']{display:block}</style>")
+        body = "".join(f'<div data-lang="{lang}">{panel._panel_html(panel.lang)}</div>'
+                       for lang, panel in panels.items())
+        return f'<div class="mmtutor-i18n">{style}{body}</div>'
+
+    def _panel_html(self, lang: str) -> str:
         symbol, accent, background = _LOOK[self.kind]
         name = (f' <span style="color:#5f6368;font-weight:normal;font-size:0.85em">'
                 f"{html.escape(self.exercise)}</span>") if self.exercise else ""
@@ -73,7 +90,7 @@ class Panel:
                     f"{html.escape(self.code.rstrip())}</code></pre>")
         message = html.escape(self.message).replace("\n", "<br>")
         return (
-            f'<div class="mmtutor-exercise mmtutor-{self.kind}" lang="{self.lang}" '
+            f'<div class="mmtutor-exercise mmtutor-{self.kind}" lang="{lang}" '
             f'style="border-left:4px solid {accent};background:{background};color:#202124;'
             f'padding:0.5em 0.8em;margin:0.3em 0">'
             f'<strong style="color:{accent}">{symbol} {html.escape(self.title)}</strong>{name}'

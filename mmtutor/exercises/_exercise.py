@@ -7,13 +7,23 @@ judged (``_judge``) and what the solution is (``_solution``).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
+import io
 import types
+import warnings
 from collections.abc import Mapping, Sequence
 
 from mmtutor.exercises._display import Hint, Result, Solution
-from mmtutor.exercises._language import lang_of, text, tr
+from mmtutor.exercises._language import (
+    LANGUAGES,
+    get_language,
+    lang_of,
+    set_language,
+    text,
+    tr,
+)
 
 BLANK_NAME = "____"
 
@@ -133,6 +143,32 @@ _LAST_HINT = text("That was the last hint; .solution() shows the solution.",
 _DEFAULT_REMARK = text("Well done.", "做得好。")
 
 
+def in_every_language(make):
+    """``make()`` in the current language, with its twins in the other languages attached.
+
+    A result renders in every language, each tagged with its ``lang``, and shows the one the
+    learner chose (:func:`set_language`), or the one of the page it sits on: the Chinese
+    edition of the book shares the English edition's executed outputs, and its stylesheet
+    shows their Chinese text. ``make`` runs once per language; the other runs are quiet
+    (a learner's function that prints does not print twice).
+    """
+    panel = make()
+    current = get_language()
+    for lang in LANGUAGES:
+        if lang == current:
+            continue
+        sink = io.StringIO()
+        try:
+            set_language(lang)
+            with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink), \
+                    warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                panel.translations[lang] = make()
+        finally:
+            set_language(current)
+    return panel
+
+
 class Exercise:
     """What every exercise has: a name, a question, staged hints and a solution.
 
@@ -159,6 +195,10 @@ class Exercise:
         return self._guard(self._judge, answer)
 
     def _guard(self, judge, answer, *args, **kwargs) -> Result:
+        """Judge in the current language, and again, quietly, in the others (see below)."""
+        return in_every_language(lambda: self._guard_once(judge, answer, *args, **kwargs))
+
+    def _guard_once(self, judge, answer, *args, **kwargs) -> Result:
         if is_blank(answer):
             return self._result("not_attempted", self._blank_text)
         try:
@@ -186,11 +226,15 @@ class Exercise:
             self._hints_given = min(self._hints_given + 1, total)
             number = self._hints_given
         number = max(1, min(int(number), total))
-        message = tr(self.hints[number - 1])
-        if number == total:
-            message += " " + tr(_LAST_HINT)
-        return Hint(number, total, message, exercise=self.name,
-                    lang=lang_of(self.hints[number - 1]))
+
+        def make() -> Hint:
+            message = tr(self.hints[number - 1])
+            if number == total:
+                message += " " + tr(_LAST_HINT)
+            return Hint(number, total, message, exercise=self.name,
+                        lang=lang_of(self.hints[number - 1]))
+
+        return in_every_language(make)
 
     def reset_hints(self) -> None:
         """Start the hints again from the first."""
@@ -199,7 +243,8 @@ class Exercise:
     def solution(self) -> Solution:
         """The reference solution, with its code for a code exercise."""
         explanation, code = self._solution()
-        return Solution(tr(explanation), code=code, exercise=self.name, lang=lang_of(explanation))
+        return in_every_language(lambda: Solution(tr(explanation), code=code,
+                                                  exercise=self.name, lang=lang_of(explanation)))
 
     def _solution(self) -> tuple[Mapping[str, str], str | None]:
         raise NotImplementedError

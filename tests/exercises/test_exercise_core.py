@@ -239,3 +239,43 @@ def test_every_code_exercise_judges_solution_blank_and_exception(exercise, solut
     assert result.status == "incorrect"
     assert "ZeroDivisionError: my own message" in result.message
     assert exercise.solution().code.startswith(f"def {solution.__name__}(")
+
+
+def test_results_hints_and_solutions_carry_every_language_and_show_the_chosen_one(capsys):
+    from mmtutor.exercises import formulas
+
+    def noisy(x, x_hat):
+        print("debugging")
+        return np.mean((x - x_hat) ** 2)
+
+    result = formulas.autoencoder_loss.check(noisy)
+    assert capsys.readouterr().out.count("debugging") >= 1  # the learner's own run prints
+    twin = result.translations["zh"]
+    assert twin.status == result.status == "incorrect" and twin.lang == "zh"
+    page = result._repr_html_()
+    assert 'data-lang="en"' in page and 'data-lang="zh"' in page and "还不对" in page
+    assert ".mmtutor-i18n>[data-lang='en']{display:block}" in page
+    assert "html[lang^='zh'] .mmtutor-i18n>[data-lang='zh']{display:block}" in page
+    hint = formulas.autoencoder_loss.hint()
+    assert hint.number == hint.translations["zh"].number == 1 and "提示" in str(
+        hint.translations["zh"])
+    assert formulas.autoencoder_loss.hint().number == 2  # asked once, counted once
+    exercises.set_language("zh")
+    solution = formulas.autoencoder_loss.solution()
+    assert solution.lang == "zh" and solution.translations["en"].lang == "en"
+    assert ".mmtutor-i18n>[data-lang='zh']{display:block}" in solution._repr_html_()
+
+
+def test_a_learner_function_prints_once_per_check(capsys):
+    from mmtutor.exercises import formulas
+
+    calls = []
+
+    def counted(x, x_hat):
+        calls.append(1)
+        print("called")
+        return np.mean(np.sum((x - x_hat) ** 2, axis=tuple(range(1, x.ndim))))
+
+    assert formulas.autoencoder_loss.check(counted).status == "correct"
+    printed = capsys.readouterr().out.count("called")
+    assert printed == len(calls) // 2  # run in each language, printed in one
