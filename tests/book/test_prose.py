@@ -8,8 +8,11 @@ their targets, link targets, labels, HTML, list numbering) and fails on any numb
 is neither glued nor declared a constant of the data or the world (an image size, the number
 of classes, a formula's coefficient): a notebook declares them in its metadata,
 ``metadata["mmtutor"]["prose_constants"]``, a markdown page in ``MARKDOWN_CONSTANTS`` below.
+The Chinese edition is scanned too, against the English notebook's constants (a translated
+notebook keeps the English metadata).
 Years are allowed, as are the numbers of chapters, sections, exercises, figures, steps and
-seeds, and numbers that are part of a word (F1, R@1, Conv2D, float16).
+seeds (第 N, 练习 N in the Chinese edition), and numbers that are part of a word (F1, R@1,
+Conv2D, float16).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from book_sources import chapter_pages, read_notebook, source
+from book_sources import CHINESE, chapter_pages, read_notebook, source
 
 #: Constants of the markdown (not notebook) chapter pages, which have no metadata to hold them.
 MARKDOWN_CONSTANTS: dict[str, list[str]] = {}
@@ -26,7 +29,7 @@ _DROP = [
     re.compile(r"^(```|~~~)[^\n]*\n.*?^\1[ \t]*$", re.MULTILINE | re.DOTALL),  # code fences
     re.compile(r"\$\$.*?\$\$", re.DOTALL),  # display math
     re.compile(r"\\begin\{(\w+\*?)\}.*?\\end\{\1\}", re.DOTALL),  # LaTeX environments
-    re.compile(r"(?<!\\)\$[^$\n]+?(?<!\\)\$"),  # inline math
+    re.compile(r"(?<!\\)\$(?:[^$\n]|\n(?!\s*\n))+?(?<!\\)\$"),  # inline math, across a line
     re.compile(r"\{[\w:-]+\}`[^`]*`"),  # MyST roles: {cite}`key`, {glue:text}`name`, {ref}...
     re.compile(r"`+[^`]*`+"),  # inline code
     re.compile(r"\]\([^)]*\)"),  # link targets, keeping the link text
@@ -36,8 +39,8 @@ _DROP = [
     re.compile(r"^:[\w-]+:.*$", re.MULTILINE),  # directive options (:width: 80%)
 ]
 _NUMBER = re.compile(r"(?<![\w@.#/\\])(?<![A-Za-z]-)\d+(?:[.,]\d+)*(?:[eE][-+]?\d+)?(?![\w@])")
-_COUNTED = re.compile(r"(?:chapters?|sections?|exercises?|figures?|steps?|seeds?|parts?)\s+$",
-                      re.IGNORECASE)
+_COUNTED = re.compile(r"(?:(?:chapters?|sections?|exercises?|figures?|steps?|seeds?|parts?)\s+"
+                      r"|(?:第|练习|种子|图)\s*)$", re.IGNORECASE)
 
 
 def prose_numbers(markdown: str) -> list[str]:
@@ -81,11 +84,15 @@ x = 42
 $$ y = 2x $$ and $\\sqrt{d}$ and `range(7)`, {cite}`kaplan2020`, seed 4, SHA-256, 1e-5 and 0.962.
 """
     assert prose_numbers(text) == ["3", "2", "1e-5", "0.962"]
+    assert prose_numbers("### 练习 2：第 6 章的第 0 步，共 12 轮") == ["12"]
 
 
-@pytest.mark.parametrize("path", chapter_pages(), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", chapter_pages() + chapter_pages(CHINESE),
+                         ids=lambda p: p.relative_to(p.parents[1]).as_posix())
 def test_every_number_in_the_prose_is_glued_or_a_declared_constant(path):
     cells, constants = _page_text_and_constants(path)
+    if path.is_relative_to(CHINESE):
+        constants |= set(MARKDOWN_CONSTANTS.get(path.name, []))
     bare = [(cell, number) for cell, text in cells for number in prose_numbers(text)
             if number not in constants]
     assert not bare, (
