@@ -17,7 +17,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev,book]"
 	touch $@
 
-## book: execute every chapter and build the HTML book, warnings as errors.
+## book: execute every chapter and build the HTML book, warnings as errors: the English
+## edition at _build/html/, then the Chinese edition (zh/, same code cells, so its outputs
+## come from the English edition's execution cache) at _build/html/zh/.
 ## Chapters whose code cells did not change come from Jupyter Book's execution cache
 ## (_build/.jupyter_cache); tools/book_cache.py drops the cache first when mmtutor/ or
 ## pyproject.toml changed, since the cache's hash covers the notebooks only. A fresh clone
@@ -25,7 +27,9 @@ $(STAMP): pyproject.toml
 book: $(STAMP)
 	$(BIN)/python tools/book_cache.py
 	$(BIN)/jupyter-book build . -W -n --keep-going
-	@echo "The book is at $(CURDIR)/_build/html/index.html"
+	$(BIN)/jupyter-book build zh -W -n --keep-going
+	rm -rf _build/html/zh && cp -r zh/_build/html _build/html/zh
+	@echo "The book is at $(CURDIR)/_build/html/index.html (中文: _build/html/zh/index.html)"
 
 ## check-pages: open every built page in headless Chromium (Debian's `chromium` package;
 ## skipped with a hint when absent): console errors, images, offline math, launch links, and

@@ -6,9 +6,10 @@ not the ``mmtutor`` package they import: after a change to the package, a cached
 show what the old code computed. ``make book`` runs this script first. It hashes every file of
 ``mmtutor/`` and ``pyproject.toml`` (the declared dependencies), compares the hash with the
 one stored beside the cache, and when they differ removes the cache and Sphinx's saved
-environment (``.doctrees``): without the latter, Sphinx would not even read the chapters whose
-files did not change, and their old outputs would stay. Every chapter then runs again against
-the new package.
+environment (``.doctrees``, the English edition's and the Chinese edition's, which shares the
+cache): without the latter, Sphinx would not even read the chapters whose files did not
+change, and their old outputs would stay. Every chapter then runs again against the new
+package.
 
 Usage:
     python tools/book_cache.py [--build DIR]    # default DIR: _build
@@ -39,7 +40,8 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--build", type=Path, default=ROOT / "_build")
     args = parser.parse_args(argv)
-    saved = [args.build / ".jupyter_cache", args.build / ".doctrees"]
+    saved = [args.build / ".jupyter_cache", args.build / ".doctrees",
+             ROOT / "zh" / "_build" / ".doctrees"]
     stamp = args.build / ".mmtutor-source-hash"
     current = source_hash()
     previous = stamp.read_text().strip() if stamp.exists() else None

@@ -17,7 +17,10 @@ DevTools protocol with a small standard-library websocket client. A page fails w
 - math is not rendered offline: MathJax does not come from the build or does not finish, a
   math element holds no ``mjx-container``, or raw TeX is left in the text (``$$``, ``\\(``,
   ``\\[``, or ``$...$`` around a TeX command, subscript or superscript);
-- a Colab launch link names a notebook that is not in the repository's ``book/`` folder.
+- a Colab launch link names a notebook that is not in the repository's ``book/`` folder (or,
+  on a page of the Chinese edition under ``zh/``, in ``zh/book/``);
+- a book page has no language switch (English ⇄ 中文), or its switch leads to a page that
+  the build does not have.
 
 One line per page (OK, or the problems), a summary, and a PNG screenshot per page (1280 wide,
 the full page up to 16,000 pixels) under ``--out`` (default ``_build/screenshots``). Exit
@@ -116,6 +119,8 @@ PAGE_CHECKS_JS = r"""
     brokenImages: images.filter(img => !(img.complete && img.naturalWidth > 0))
                         .map(img => img.getAttribute("src")),
     colabLinks: [...document.querySelectorAll("a[href*='colab.research.google.com']")]
+                   .map(a => a.href),
+    languageLinks: [...document.querySelectorAll(".mmtutor-language-switch a[hreflang]")]
                    .map(a => a.href),
   };
 })()
@@ -434,20 +439,33 @@ def math_problems(page: dict, base_url: str) -> list[str]:
     return problems
 
 
-def colab_problems(links: list[str]) -> list[str]:
-    """Colab launch links that do not name a notebook in the repository's book/ folder."""
+def colab_problems(links: list[str], folder: str = "book/") -> list[str]:
+    """Colab launch links that do not name a notebook in the repository's ``folder``."""
     problems = []
     for link in dict.fromkeys(links):
         match = COLAB_PATH.search(link)
         path = urllib.parse.unquote(match.group(1)) if match else None
-        if path is None or not path.startswith("book/") or not path.endswith(".ipynb"):
-            problems.append(f"Colab link names no notebook under book/: {link}")
+        if path is None or not path.startswith(folder) or not path.endswith(".ipynb"):
+            problems.append(f"Colab link names no notebook under {folder}: {link}")
         elif not (ROOT / path).is_file():
             problems.append(f"Colab link to a notebook that does not exist: {path}")
     return problems
 
 
-def check_page(tab: DevTools, base_url: str, page: Path,
+def language_problems(page: Path, links: list[str], base_url: str, html_dir: Path) -> list[str]:
+    """A book page without its English ⇄ 中文 switch, or a switch to a page not built."""
+    if "book" not in page.parts:
+        return []
+    if len(links) != 1:
+        return [f"expected one language switch, found {len(links)}"]
+    target = urllib.parse.urlsplit(links[0]).path
+    base = urllib.parse.urlsplit(base_url).path
+    if not target.startswith(base) or not (html_dir / target[len(base):]).is_file():
+        return [f"the language switch leads to a page the build does not have: {links[0]}"]
+    return []
+
+
+def check_page(tab: DevTools, base_url: str, page: Path, html_dir: Path,
                out_dir: Path) -> tuple[list[str], list[str], str]:
     """Open one page, check it and screenshot it; returns its problems, noise and a summary."""
     try:
@@ -459,10 +477,13 @@ def check_page(tab: DevTools, base_url: str, page: Path,
     problems, noise = split_noise(console_problems(tab.events))
     problems += (math_problems(result, base_url)
                 + [f"image did not load: {src}" for src in result["brokenImages"]]
-                + colab_problems(result["colabLinks"]))
+                + colab_problems(result["colabLinks"],
+                                 "zh/book/" if page.parts[0] == "zh" else "book/")
+                + language_problems(page, result["languageLinks"], base_url, html_dir))
     landed = result["url"][len(base_url):] if result["url"].startswith(base_url) else result["url"]
     summary = (f"{result['images']} images, {result['mjxContainers']} math, "
-               f"{len(result['colabLinks'])} Colab link(s)"
+               f"{len(result['colabLinks'])} Colab link(s), "
+               f"{len(result['languageLinks'])} language switch(es)"
                + ("" if landed == page.as_posix() else f", redirected to {landed}"))
     return problems, noise, summary
 
@@ -489,7 +510,7 @@ def check_book(binary: str, html_dir: Path, out_dir: Path) -> int:
         try:
             tab = open_page_target(devtools_http)
             for page in pages:
-                problems, noise, summary = check_page(tab, base_url, page, out_dir)
+                problems, noise, summary = check_page(tab, base_url, page, html_dir, out_dir)
                 for message in noise:
                     noise_seen.setdefault(message, []).append(page.as_posix())
                 failing += bool(problems)

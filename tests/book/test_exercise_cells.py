@@ -3,7 +3,8 @@
 The pattern a chapter notebook follows (the build runs every cell, so a solution that stops
 being right fails the build):
 
-- a markdown cell ``### Exercise N: title`` with the question;
+- a markdown cell ``### Exercise N: title`` with the question (``### 练习 N：标题`` in the
+  Chinese edition);
 - a code cell tagged ``exercise`` that binds ``qN`` to a checker of ``mmtutor.exercises``
   (``q1 = formulas.cross_entropy``, or ``q1 = exercises.evaluation.f1_macro`` where a topic's
   name would hide a package module) and
@@ -20,11 +21,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from book_sources import chapter_pages, read_notebook, source
+from book_sources import CHINESE, chapter_pages, read_notebook, source
 
 import mmtutor.exercises as exercises
 
-NOTEBOOKS = [p for p in chapter_pages() if p.suffix == ".ipynb"]
+NOTEBOOKS = [p for p in chapter_pages() + chapter_pages(CHINESE) if p.suffix == ".ipynb"]
 _BINDING = re.compile(r"^(q\d+)\s*=\s*(?:(?:mmtutor\.)?exercises\.)?(\w+)\.(\w+)\s*$",
                       re.MULTILINE)
 _TITLE = re.compile(r'^#@title Solution to exercise (\d+) \{ display-mode: "form" \}\n')
@@ -40,7 +41,7 @@ def exercises_of(notebook: dict) -> list[dict]:
     for cell in notebook["cells"]:
         text = source(cell)
         if cell["cell_type"] == "markdown":
-            for number in re.findall(r"^###\s+Exercise\s+(\d+)\b", text, re.MULTILINE):
+            for number in re.findall(r"^###\s+(?:Exercise|练习)\s*(\d+)", text, re.MULTILINE):
                 current = {"number": int(number), "exercise": None, "solution": None}
                 found.append(current)
         elif current is not None and "exercise" in _tags(cell):
@@ -50,7 +51,8 @@ def exercises_of(notebook: dict) -> list[dict]:
     return found
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", NOTEBOOKS,
+                         ids=lambda p: p.relative_to(p.parents[1]).as_posix())
 def test_chapter_ends_with_three_to_six_exercises_each_checked_and_solved(path):
     found = exercises_of(read_notebook(path))
     assert 3 <= len(found) <= 6, f"{path.name}: {len(found)} exercises, expected 3 to 6"
