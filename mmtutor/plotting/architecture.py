@@ -174,7 +174,10 @@ def plot_architecture(model, *, ax=None, title=None, show_shapes=True):
     height = 1 + max(rows.values()) - min(rows.values())
     if ax is None:
         ax = get_axes(None, figsize=(min(2.0 * n_columns, 16), max(1.2 * height, 1.6)))
-    width, tall = 0.8, 0.62
+    width, tall = 0.86, 0.62
+    longest = max(len(line) for name, box in boxes.items()
+                  for line in (name, type(box["layer"]).__name__, box["shape"]))
+    fontsize = 7 if longest <= 16 else max(5.5, 7 * 16 / longest)  # long names fit their box
     for source, target in edges:
         x0, y0 = boxes[source]["column"] + width / 2, -rows[source]
         x1, y1 = boxes[target]["column"] - width / 2, -rows[target]
@@ -188,7 +191,7 @@ def plot_architecture(model, *, ax=None, title=None, show_shapes=True):
             label += f"\n{box['shape']}"
         x, y = box["column"], -rows[name]
         ax.add_patch(_box(x - width / 2, y - tall / 2, width, tall, color))
-        ax.text(x, y, label, ha="center", va="center", fontsize=7)
+        ax.text(x, y, label, ha="center", va="center", fontsize=fontsize)
     _legend(ax, {m for box in boxes.values() for m in box["modalities"]},
             any(len(box["modalities"]) > 1 for box in boxes.values()))
     ax.set_xlim(-0.6, n_columns - 0.4)
