@@ -97,7 +97,7 @@ def mean_fill(x, *, means=None):
 def interpolate(x):
     """Fill NaN steps of sequences by linear interpolation in time.
 
-    For audio frames (or any sequence) a gap is best guessed from its neighbours: each
+    For audio frames (or any sequence) a gap is best guessed from its neighbors: each
     missing step lies on the straight line between the nearest observed steps before and
     after it, and steps before the first (after the last) observed one copy it. Each feature
     of each example is interpolated separately. A feature with no observed step stays NaN;

@@ -20,15 +20,15 @@ def remove_energy(images: np.ndarray, keep: float, *, fit: np.ndarray | None = N
     fit = images if fit is None else fit
     fit_flat = fit.reshape(len(fit), -1).astype(np.float64)  # (n_fit, pixels)
     mean = fit_flat.mean(axis=0)
-    fit_centred = fit_flat - mean
-    centred = images.reshape(n, -1).astype(np.float64) - mean  # (n, pixels)
+    fit_centered = fit_flat - mean
+    centered = images.reshape(n, -1).astype(np.float64) - mean  # (n, pixels)
     # Principal axes from the pixel covariance, largest variance first.
-    variance, axes = np.linalg.eigh(fit_centred.T @ fit_centred)  # (pixels,), (pixels, pixels)
+    variance, axes = np.linalg.eigh(fit_centered.T @ fit_centered)  # (pixels,), (pixels, pixels)
     variance, axes = np.clip(variance[::-1], 0, None), axes[:, ::-1]
     energy = np.cumsum(variance) / np.sum(variance)
     k = int(np.searchsorted(energy, keep - 1e-12)) + 1 if keep > 0 else 0
     basis = axes[:, :k].T  # (k, pixels)
-    kept = mean + (centred @ basis.T) @ basis  # (n, pixels)
+    kept = mean + (centered @ basis.T) @ basis  # (n, pixels)
     return kept.reshape(images.shape).astype(np.float32)
 
 

@@ -1,6 +1,6 @@
 """What a learner sees: results, hints and solutions that render in Jupyter, Colab and a terminal.
 
-Each is a small object with ``_repr_html_`` (a coloured panel, tagged with the text's
+Each is a small object with ``_repr_html_`` (a colored panel, tagged with the text's
 ``lang``) and a plain-text ``__repr__``/``__str__``, so a bare ``q.check(f)`` at the end of a
 cell shows itself and ``print(q.check(f))`` works anywhere.
 """
@@ -14,7 +14,7 @@ from mmtutor.exercises._language import get_language, text, tr
 
 STATUSES = ("correct", "incorrect", "not_attempted")
 
-# kind: (symbol, accent colour, background colour)
+# kind: (symbol, accent color, background color)
 _LOOK = {
     "correct": ("✓", "#1b7f3b", "#eaf6ed"),
     "incorrect": ("✗", "#b3261e", "#fdeceb"),

@@ -103,7 +103,7 @@ def _sequence(y_true, y_pred, mask, from_logits, name):
 
 
 def sequence_crossentropy(y_true, y_pred, *, mask=None, from_logits=False):
-    """Cross-entropy of sequence labelling: per-step loss averaged per sequence, then per batch.
+    """Cross-entropy of sequence labeling: per-step loss averaged per sequence, then per batch.
 
     Each sequence is divided by its own number of real steps ``T_n`` (all ``T`` steps without
     a mask), so a short padded sequence weighs as much as a long one. A sequence with no real

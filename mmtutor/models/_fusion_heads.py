@@ -166,7 +166,7 @@ def raw_size(modality, shape, vocabulary_size) -> int:
 def raw_features(modality, x, *, vocabulary_size, dtype, audio_norm=None, training=None):
     """One modality's raw features as a vector per example, ``(batch_size, raw_size)``.
 
-    Image: its pixels, flattened. Audio: each mel bin standardised by ``audio_norm`` (a
+    Image: its pixels, flattened. Audio: each mel bin standardized by ``audio_norm`` (a
     ``BatchNormalization`` layer), then the frames flattened. Text: each position's token id
     one-hot encoded without the padding id 0 (so padding adds nothing), then flattened.
     """

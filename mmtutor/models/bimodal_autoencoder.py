@@ -32,7 +32,7 @@ class BimodalAutoencoder(keras.Model):
     reconstruction: hear a digit, generate its image (:meth:`reconstruct` with
     ``source="audio"``).
 
-    A zero input means "absent", so the audio is first standardised (``BatchNormalization``
+    A zero input means "absent", so the audio is first standardized (``BatchNormalization``
     over each frame and mel bin, statistics learned during ``fit``) and zeroed after that:
     an absent clip looks like the average clip. The image, in ``[0, 1]``, is zeroed as it is.
     With ``audio_encoder="recurrent"`` the audio goes through the convolutional-recurrent

@@ -122,7 +122,7 @@ def create_audio_encoder(input_shape, *, embedding_dim=64, units=48, cell="gru",
     """A recurrent network over log-mel frames that maps a clip to an embedding vector.
 
     Log-mel values sit far from zero (their scale depends on the recording level), so by
-    default a ``BatchNormalization`` layer first standardises each mel bin, with statistics
+    default a ``BatchNormalization`` layer first standardizes each mel bin, with statistics
     learned during ``fit``. A 1-D convolution over 5 frames with max pooling over
     ``pool_size`` frames then turns the frames into fewer local features (a "CRNN" front end:
     it divides the RNN's steps by ``pool_size`` and makes it robust to noise), and the RNN
@@ -148,7 +148,7 @@ def create_audio_encoder(input_shape, *, embedding_dim=64, units=48, cell="gru",
             to the RNN directly.
         pool_size: frames per max-pooling window after the convolution (ignored without
             it).
-        normalize: standardise each mel bin with ``BatchNormalization`` first.
+        normalize: standardize each mel bin with ``BatchNormalization`` first.
         dropout: dropout rate before the embedding layer.
         name: the model's name.
         dtype: dtype policy of every layer; None takes Keras's global policy.

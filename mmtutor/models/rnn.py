@@ -14,7 +14,7 @@ class RNN(keras.Model):
 
     Reads a sequence of feature vectors (image rows, spectrogram frames) with an LSTM and
     classifies its last state; with ``return_sequences=True`` it labels every step instead
-    (sequence labelling, trained with :func:`mmtutor.losses.sequence_crossentropy`). The number
+    (sequence labeling, trained with :func:`mmtutor.losses.sequence_crossentropy`). The number
     of steps may be ``None`` for sequences of varying length. A functional model built in
     ``__init__``.
 

@@ -21,7 +21,7 @@ def plot_attention_weights(weights, *, names=None, example_labels=None, ax=None,
         names: column names, e.g. ``model.modalities``; None uses 0..K-1.
         example_labels: row names, e.g. the true classes; None uses 0..N-1.
         ax: matplotlib axes to draw into; None makes a new figure.
-        cmap: matplotlib colour map.
+        cmap: matplotlib color map.
         annotate: write each weight in its cell (off for many columns).
         title: optional axes title.
 

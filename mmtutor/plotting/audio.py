@@ -15,9 +15,9 @@ def plot_spectrogram(log_mel, *, ax=None, cmap="magma", title=None, colorbar=Fal
         log_mel: one clip's frames, shape ``(frames, mel_bins)`` (as in
             ``inputs["audio"][i]``).
         ax: matplotlib axes to draw into; None makes a new figure.
-        cmap: matplotlib colour map.
+        cmap: matplotlib color map.
         title: optional axes title.
-        colorbar: add a colour bar (log energy).
+        colorbar: add a color bar (log energy).
 
     Returns:
         The matplotlib axes.

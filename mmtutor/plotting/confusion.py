@@ -20,7 +20,7 @@ def plot_confusion_matrix(y_true, y_pred, *, class_names=None, normalize=False, 
         normalize: if True, each row is divided by its total (rows sum to 1: per-class
             recall on the diagonal).
         ax: matplotlib axes to draw into; None makes a new figure.
-        cmap: matplotlib colour map.
+        cmap: matplotlib color map.
         title: optional axes title.
 
     Returns:

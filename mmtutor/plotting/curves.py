@@ -10,7 +10,7 @@ def plot_history(history, *, metrics=("loss",), ax=None, title=None):
     """Plot training curves from a Keras ``History`` (what ``fit`` returns) or its dict.
 
     Each metric is drawn as a solid line for the training data and, when ``fit`` had
-    validation data, a dashed line of the same colour for ``val_<metric>``.
+    validation data, a dashed line of the same color for ``val_<metric>``.
 
     Args:
         history: a ``keras.callbacks.History`` or a dict from metric name to a list of

@@ -1,4 +1,4 @@
-"""Embeddings in two dimensions: PCA or t-SNE, coloured by class."""
+"""Embeddings in two dimensions: PCA or t-SNE, colored by class."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ def project_2d(embeddings, *, method="pca", seed=0):
     """Project embeddings to two dimensions for a scatter plot.
 
     PCA keeps the directions of largest variance (a linear map, distances are faithful on
-    a large scale); t-SNE keeps neighbourhoods (clusters show, distances between clusters do
+    a large scale); t-SNE keeps neighborhoods (clusters show, distances between clusters do
     not mean much).
 
     Args:
@@ -56,11 +56,11 @@ def project_2d(embeddings, *, method="pca", seed=0):
 
 def plot_embeddings(embeddings, labels=None, *, method="pca", class_names=None, ax=None,
                     seed=0, title=None, s=12):
-    """Scatter embeddings in 2-D (PCA or t-SNE), one colour per class.
+    """Scatter embeddings in 2-D (PCA or t-SNE), one color per class.
 
     Args:
         embeddings: shape ``(num_examples, dim)``.
-        labels: integer labels, shape ``(num_examples,)``, or None for one colour.
+        labels: integer labels, shape ``(num_examples,)``, or None for one color.
         method: ``"pca"``, ``"tsne"`` or ``"none"`` (see :func:`project_2d`).
         class_names: legend names of the classes; None uses the label numbers.
         ax: matplotlib axes to draw into; None makes a new figure.

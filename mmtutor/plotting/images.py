@@ -20,7 +20,7 @@ def plot_image_grid(images, *, ncols=8, labels=None, ax=None, cmap="gray_r", tit
         ncols: images per row.
         labels: optional text per image (e.g. the predicted class), length ``num_images``.
         ax: matplotlib axes to draw into; None makes a new figure.
-        cmap: matplotlib colour map (``"gray_r"``: ink dark on white, as the digits look).
+        cmap: matplotlib color map (``"gray_r"``: ink dark on white, as the digits look).
         title: optional axes title.
 
     Returns:

@@ -12,7 +12,7 @@ split (touched once per model, at the end):
   snapped to its class prototype (:func:`~mmtutor.evaluation.snap_to_prototypes`), beside
   the same retrieval with the single-modality classifiers' class probabilities as
   embeddings;
-- a bimodal autoencoder: how often the image-only classifier recognises the digit in images
+- a bimodal autoencoder: how often the image-only classifier recognizes the digit in images
   generated from the audio alone.
 
 ``benchmarks/bench_multimodal.py`` is this function run over seeds, with a report.
