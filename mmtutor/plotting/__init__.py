@@ -8,7 +8,7 @@ from mmtutor.plotting.architecture import architecture_graph, plot_architecture
 from mmtutor.plotting.attention import plot_attention_weights
 from mmtutor.plotting.audio import plot_spectrogram, plot_waveform
 from mmtutor.plotting.confusion import plot_confusion_matrix
-from mmtutor.plotting.curves import plot_history
+from mmtutor.plotting.curves import plot_histories, plot_history
 from mmtutor.plotting.embeddings import plot_embeddings, project_2d
 from mmtutor.plotting.images import plot_image_grid
 
@@ -18,6 +18,7 @@ __all__ = [
     "plot_attention_weights",
     "plot_confusion_matrix",
     "plot_embeddings",
+    "plot_histories",
     "plot_history",
     "plot_image_grid",
     "plot_spectrogram",

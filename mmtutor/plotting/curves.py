@@ -55,3 +55,40 @@ def plot_history(history, *, metrics=("loss",), ax=None, title=None):
         ax.set_title(title)
     ax.legend()
     return ax
+
+
+def plot_histories(histories, *, metrics=("loss", "accuracy"), axes=None):
+    """Training curves of several runs side by side: one column per run, one row per metric.
+
+    Args:
+        histories: a dict from a run's name (the column's title) to what
+            :func:`plot_history` takes: a ``History``, its dict, or a
+            :class:`~mmtutor.training.TrainingResult` (its ``history``).
+        metrics: the metrics to plot, one row each; ``val_<metric>`` dashed beside each.
+        axes: a ``(len(metrics), len(histories))`` array of matplotlib axes; None makes a
+            new figure.
+
+    Returns:
+        The axes, as a 2-D array (rows: metrics, columns: runs).
+
+    Example:
+        >>> axes = plot_histories({"a": {"loss": [1.0, 0.5], "accuracy": [0.5, 0.7]},
+        ...                        "b": {"loss": [0.9, 0.4], "accuracy": [0.6, 0.8]}})
+        >>> axes.shape, axes[0, 1].get_title()
+        ((2, 2), 'b')
+
+    Book: section "sec-multimodal-classifier".
+    """
+    if isinstance(metrics, str):
+        metrics = (metrics,)
+    if axes is None:
+        import matplotlib.pyplot as plt
+
+        _, axes = plt.subplots(len(metrics), len(histories), squeeze=False,
+                               figsize=(3.2 * len(histories), 2.3 * len(metrics)))
+    for column, (name, history) in enumerate(histories.items()):
+        for row, metric in enumerate(metrics):
+            plot_history(history, metrics=(metric,), ax=axes[row, column],
+                         title=name if row == 0 else None)
+    axes[0, 0].figure.tight_layout()
+    return axes

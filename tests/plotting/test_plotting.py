@@ -107,3 +107,14 @@ def test_spectrogram_puts_time_across():
 def test_spectrogram_rejects_a_batch():
     with pytest.raises(ValueError, match=r"plot_spectrogram expects log_mel of rank 2"):
         plotting.plot_spectrogram(np.zeros((2, 3, 4)))
+
+
+def test_plot_histories_puts_runs_in_columns_and_metrics_in_rows():
+    runs = {"image": {"loss": [1.0, 0.5], "val_loss": [1.1, 0.6], "accuracy": [0.5, 0.7]},
+            "fused": {"loss": [0.9, 0.4], "val_loss": [1.0, 0.5], "accuracy": [0.6, 0.8]}}
+    axes = plotting.plot_histories(runs)
+    assert axes.shape == (2, 2)
+    assert [ax.get_title() for ax in axes[0]] == ["image", "fused"]
+    assert [line.get_label() for line in axes[0, 1].get_lines()] == ["loss", "val_loss"]
+    assert [line.get_label() for line in axes[1, 0].get_lines()] == ["accuracy"]
+    assert plotting.plot_histories(runs, metrics="loss").shape == (1, 2)
